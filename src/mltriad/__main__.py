@@ -1,0 +1,3 @@
+from mltriad.cli import main
+
+main()

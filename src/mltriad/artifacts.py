@@ -1,0 +1,185 @@
+"""Artifacts: their kinds, where they are found, how they are parsed, and their digests."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from mltriad.documents import Document, ParseError, parse_markdown, parse_yaml
+from mltriad.findings import Finding, finding, rule
+from mltriad.policy import ARTIFACT_KINDS, POLICY_PATH, Policy
+from mltriad.snapshot import Snapshot, glob_regex, normalize
+
+MARKDOWN_KINDS = ("model-card", "decision")
+_DECISION_NUMBER = re.compile(r"^(\d{1,5})[-_]")
+# Files that live among decision records but are not records (MADR, adr-tools, log4brains).
+_NOT_RECORDS = re.compile(r"^(index|readme|template|adr-template|\d+-template)\.md$", re.IGNORECASE)
+
+
+def digest_bytes(raw: bytes) -> str:
+    """sha256 of content with CRLF and CR normalised to LF (so a Windows checkout agrees)."""
+    if b"\r" in raw:
+        raw = raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    return "sha256:" + hashlib.sha256(raw).hexdigest()
+
+
+def stem(path: str) -> str:
+    name = path.rsplit("/", 1)[-1]
+    return name.rsplit(".", 1)[0] if "." in name else name
+
+
+def decision_number(path: str) -> int | None:
+    match = _DECISION_NUMBER.match(path.rsplit("/", 1)[-1])
+    return int(match.group(1)) if match else None
+
+
+def is_not_a_record(path: str) -> bool:
+    """Index, README and template files in a decisions folder."""
+    return bool(_NOT_RECORDS.match(path.rsplit("/", 1)[-1]))
+
+
+@dataclass
+class Artifact:
+    """One parsed file. `problems` holds parse findings; `doc` is None when it did not parse."""
+
+    kind: str
+    path: str
+    raw: bytes
+    doc: Document | None
+    problems: list[Finding] = field(default_factory=list)
+
+    @property
+    def data(self) -> dict[str, Any]:
+        if self.doc is None or not isinstance(self.doc.data, dict):
+            return {}
+        return self.doc.data
+
+    @property
+    def body(self) -> str:
+        return self.doc.body if self.doc is not None else ""
+
+    @property
+    def stem(self) -> str:
+        return stem(self.path)
+
+    @property
+    def id(self) -> str:
+        value = self.data.get("id")
+        return value if isinstance(value, str) else self.stem
+
+    @cached_property
+    def digest(self) -> str:
+        return digest_bytes(self.raw)
+
+    def locate(self, where: list[str | int], *, key: bool = False) -> tuple[int, int]:
+        return self.doc.locate(where, key=key) if self.doc is not None else (1, 1)
+
+    def finding(self, rule_id: str, message: str, where: list[str | int] | None = None, *,
+                key: bool = False, line: int | None = None) -> Finding:
+        """A finding on this artifact at the node `where` (or at `line`)."""
+        if line is not None:
+            pos = (line, 1)
+        else:
+            pos = self.locate(where or [], key=key) if where else (1, 1)
+        return finding(rule(rule_id), self.path, message, *pos)
+
+
+def parse(kind: str, path: str, raw: bytes) -> Artifact:
+    """Parse bytes of a known kind; problems become findings, never exceptions."""
+    try:
+        if kind in MARKDOWN_KINDS:
+            doc = parse_markdown(path, raw)
+        else:
+            doc = parse_yaml(path, raw)
+    except ParseError as exc:
+        return Artifact(kind, path, raw, None, [finding(rule(exc.rule_id), path, exc.message,
+                                                        exc.line, exc.col)])
+    problems = [finding(rule(w.rule_id), path, w.message, w.line, w.col) for w in doc.warnings]
+    return Artifact(kind, path, raw, doc, problems)
+
+
+class Repository:
+    """The governed artifacts of one snapshot, found through the policy and parsed on demand."""
+
+    def __init__(self, snapshot: Snapshot, policy: Policy) -> None:
+        self.snapshot = snapshot
+        self.policy = policy
+        self._paths: dict[str, list[str]] = {}
+        self._loaded: dict[str, Artifact] = {}
+
+    def paths(self, kind: str) -> list[str]:
+        """Paths of every artifact of a kind (`signoff` included), sorted."""
+        if kind not in self._paths:
+            if kind == "signoff":
+                found = self.snapshot.glob(self.policy.signoff_dir + "/**/*.yaml")
+            elif kind == "policy":
+                found = [POLICY_PATH] if self.snapshot.exists(POLICY_PATH) else []
+            else:
+                found = self.snapshot.glob(self.policy.glob(kind))
+                if kind == "decision":
+                    found = [p for p in found if not is_not_a_record(p)]
+            self._paths[kind] = found
+        return self._paths[kind]
+
+    def all_paths(self) -> list[tuple[str, str]]:
+        """(kind, path) of every governed file, policy first."""
+        result = [("policy", p) for p in self.paths("policy")]
+        for kind in (*ARTIFACT_KINDS, "signoff"):
+            result.extend((kind, p) for p in self.paths(kind))
+        return result
+
+    def kind_of(self, path: str) -> str | None:
+        """The kind of a repository path under the policy, or None if it is not governed."""
+        clean = normalize(path)
+        if clean is None:
+            return None
+        if clean == POLICY_PATH:
+            return "policy"
+        for kind in ARTIFACT_KINDS:
+            if glob_regex(self.policy.glob(kind)).match(clean):
+                if kind == "decision" and is_not_a_record(clean):
+                    return None
+                return kind
+        if clean.startswith(self.policy.signoff_dir + "/") and clean.endswith(".yaml"):
+            return "signoff"
+        return None
+
+    def load(self, path: str, kind: str | None = None) -> Artifact:
+        if path not in self._loaded:
+            kind = kind or self.kind_of(path) or "eval-set"
+            try:
+                raw = self.snapshot.read_bytes(path, self.policy.max_file_bytes)
+            except ParseError as exc:
+                self._loaded[path] = Artifact(kind, path, b"", None, [
+                    finding(rule(exc.rule_id), path, exc.message, exc.line, exc.col)])
+            else:
+                self._loaded[path] = parse(kind, path, raw)
+        return self._loaded[path]
+
+    # Look-ups by identifier: ids equal file names, so no file needs parsing to resolve one.
+    def find(self, kind: str, ref: str | int) -> str | None:
+        """The path of the artifact of `kind` named by `ref` (id, number or file name)."""
+        if kind == "decision":
+            return self.find_decision(ref)
+        wanted = str(ref)
+        return next((p for p in self.paths(kind) if stem(p) == wanted), None)
+
+    def find_decision(self, ref: str | int) -> str | None:
+        number = parse_decision_ref(ref)
+        for p in self.paths("decision"):
+            if stem(p) == str(ref) or (number is not None and decision_number(p) == number):
+                return p
+        return None
+
+
+def parse_decision_ref(ref: str | int) -> int | None:
+    """7, '0007', 'ADR-0007', '0007-use-gbm', '[ADR-0007](0007-use-gbm.md)' -> 7."""
+    if isinstance(ref, bool):
+        return None
+    if isinstance(ref, int):
+        return ref
+    match = re.search(r"(?:^|[^0-9])0*(\d{1,5})(?:[^0-9]|$)", ref)
+    return int(match.group(1)) if match else None

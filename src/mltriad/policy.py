@@ -1,0 +1,208 @@
+"""triad.yaml: roles and members, where artifacts live, and who must sign what."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from mltriad.documents import Document, ParseError, parse_yaml
+from mltriad.errors import ConfigError
+from mltriad.findings import Finding, finding, rule
+from mltriad.schemas import validate
+from mltriad.snapshot import Snapshot
+
+POLICY_PATH = "triad.yaml"
+ARTIFACT_KINDS = ("model-card", "decision", "eval-set")
+
+DEFAULT_PATHS = {
+    "model-cards": "model-cards/*.md",
+    "decisions": "decisions/*.md",
+    "eval-sets": "eval-sets/*.yaml",
+    "signoffs": "signoffs",
+}
+PATH_KEY = {"model-card": "model-cards", "decision": "decisions", "eval-set": "eval-sets"}
+
+DEFAULT_SECTIONS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "model-card": (("Intended use", "Intended uses", "Uses"),
+                   ("Limitations", "Bias, Risks, and Limitations", "Risks and limitations")),
+    "decision": (("Context and Problem Statement", "Context"),
+                 ("Considered Options", "Options"),
+                 ("Decision Outcome", "Decision")),
+}
+
+
+@dataclass(frozen=True)
+class Member:
+    name: str
+    email: str
+    signing_key: str | None = None
+
+
+@dataclass(frozen=True)
+class Role:
+    id: str
+    members: tuple[Member, ...]
+    description: str = ""
+
+    def has(self, email: str) -> bool:
+        return any(m.email.lower() == email.lower() for m in self.members)
+
+    def who(self) -> str:
+        """The members, for a message: 'Ada (ada@x), Bob (bob@x)' or 'nobody yet'."""
+        if not self.members:
+            return "nobody yet (add members to triad.yaml)"
+        return ", ".join(f"{m.name} <{m.email}>" for m in self.members)
+
+
+@dataclass(frozen=True)
+class EvalSetRules:
+    min_share: float = 0.5
+    share_roles: tuple[str, ...] = ("product-manager", "domain-expert")
+    require_production_sample: bool = True
+
+
+@dataclass(frozen=True)
+class Policy:
+    roles: dict[str, Role]
+    paths: dict[str, str]
+    require: dict[str, tuple[str, ...]]
+    identity: str = "author"
+    distinct_signers: bool = True
+    sections: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
+    eval_sets: EvalSetRules = field(default_factory=EvalSetRules)
+    max_file_bytes: int = 5 * 1024 * 1024
+    site: dict[str, str] = field(default_factory=dict)
+    document: Document | None = None
+
+    def glob(self, kind: str) -> str:
+        return self.paths[PATH_KEY[kind]]
+
+    @property
+    def signoff_dir(self) -> str:
+        return self.paths["signoffs"].rstrip("/")
+
+    def required_roles(self, kind: str) -> tuple[str, ...]:
+        return self.require.get(kind, ())
+
+    def member(self, role_id: str, email: str) -> Member | None:
+        role = self.roles.get(role_id)
+        if role is None:
+            return None
+        return next((m for m in role.members if m.email.lower() == email.lower()), None)
+
+    def roles_of(self, email: str) -> list[str]:
+        return [r.id for r in self.roles.values() if r.has(email)]
+
+
+def load_policy(snapshot: Snapshot, *, path: str = POLICY_PATH) -> Policy:
+    """Read and validate triad.yaml; any problem at all is a ConfigError naming file and line.
+
+    The gate uses this for the base policy: a policy with a flaw cannot be trusted.
+    """
+    policy, findings = read_policy(snapshot, path=path)
+    if findings:
+        raise policy_error(path, findings)
+    return policy
+
+
+def policy_error(path: str, findings: list[Finding]) -> ConfigError:
+    first = findings[0]
+    more = f" (and {len(findings) - 1} more problem(s))" if len(findings) > 1 else ""
+    error = ConfigError(f"{first.message}{more}", path=path, line=first.line,
+                        hint=f"[{first.rule}] Fix {path} and run again.")
+    error.findings = findings
+    return error
+
+
+def read_policy(snapshot: Snapshot, *, path: str = POLICY_PATH) -> tuple[Policy, list[Finding]]:
+    """The policy and the findings of its consistency checks (unknown roles, duplicates).
+
+    A triad.yaml that cannot be parsed or breaks its schema is a ConfigError: nothing
+    else can be checked without a policy.
+    """
+    if not snapshot.exists(path):
+        raise ConfigError(f"there is no {path} in the {snapshot.label}",
+                          hint="Run `mltriad init` to create one, or pass -C to the repository root.")
+    try:
+        doc = parse_yaml(path, snapshot.read_bytes(path))
+    except ParseError as exc:
+        raise policy_error(path, [finding(rule(exc.rule_id), path, exc.message, exc.line,
+                                          exc.col)]) from None
+    problems = validate("policy", doc.data, doc)
+    if problems:
+        raise policy_error(path, problems)
+    policy = _build(doc)
+    return policy, list(_consistency(policy, doc))
+
+
+def _build(doc: Document) -> Policy:
+    data: dict[str, Any] = doc.data
+    roles = {
+        role_id: Role(
+            role_id,
+            tuple(Member(m["name"], m["email"], m.get("signing_key")) for m in body["members"] or []),
+            body.get("description", ""),
+        )
+        for role_id, body in data["roles"].items()
+    }
+    paths = {**DEFAULT_PATHS, **data.get("paths", {})}
+    require_data = data.get("require", {})
+    require = {kind: tuple(require_data.get(kind, ())) for kind in ARTIFACT_KINDS}
+    require["policy"] = tuple(require_data.get("policy", roles))
+    signoff = data.get("signoff", {})
+    sections = dict(DEFAULT_SECTIONS)
+    for kind, entries in data.get("sections", {}).items():
+        sections[kind] = tuple(_alternatives(e) for e in entries)
+    es = data.get("eval-sets", {})
+    eval_rules = EvalSetRules(
+        min_share=float(es.get("min_share", 0.5)),
+        share_roles=tuple(es.get("share_roles", ("product-manager", "domain-expert"))),
+        require_production_sample=bool(es.get("require_production_sample", True)),
+    )
+    return Policy(
+        roles=roles,
+        paths=paths,
+        require=require,
+        identity=signoff.get("identity", "author"),
+        distinct_signers=bool(signoff.get("distinct_signers", True)),
+        sections=sections,
+        eval_sets=eval_rules,
+        max_file_bytes=int(data.get("limits", {}).get("max_file_bytes", 5 * 1024 * 1024)),
+        site=dict(data.get("site", {})),
+        document=doc,
+    )
+
+
+def _alternatives(entry: str | list[str]) -> tuple[str, ...]:
+    return (entry,) if isinstance(entry, str) else tuple(entry)
+
+
+def _consistency(policy: Policy, doc: Document) -> Iterable[Finding]:
+    """Roles named in the policy exist; members are unique; keys are present when required."""
+    from mltriad.rules.references import UNKNOWN_ROLE, ROSTER
+
+    for kind, roles in policy.require.items():
+        for i, role_id in enumerate(roles):
+            if role_id not in policy.roles:
+                line, col = doc.locate(["require", kind, i])
+                yield finding(UNKNOWN_ROLE, doc.path, f"require.{kind} names the role "
+                              f"'{role_id}', which is not defined under roles", line, col)
+    for i, role_id in enumerate(policy.eval_sets.share_roles):
+        if role_id not in policy.roles:
+            line, col = doc.locate(["eval-sets", "share_roles", i])
+            yield finding(UNKNOWN_ROLE, doc.path, f"eval-sets.share_roles names the role "
+                          f"'{role_id}', which is not defined under roles", line, col)
+    for role in policy.roles.values():
+        seen: set[str] = set()
+        for i, member in enumerate(role.members):
+            if member.email.lower() in seen:
+                line, col = doc.locate(["roles", role.id, "members", i, "email"])
+                yield finding(ROSTER, doc.path, f"{member.email} is listed twice in the role "
+                              f"'{role.id}'", line, col)
+            seen.add(member.email.lower())
+            if policy.identity == "signature" and not member.signing_key:
+                line, col = doc.locate(["roles", role.id, "members", i])
+                yield finding(ROSTER, doc.path, f"{member.name} <{member.email}> has no "
+                              "signing_key, which signoff.identity: signature requires; add "
+                              "their public SSH key", line, col)

@@ -1,0 +1,65 @@
+"""GitHub Actions workflow commands (annotations) and a Markdown step summary.
+
+GitHub shows at most 10 annotations of each severity per step, so the step summary
+(written to $GITHUB_STEP_SUMMARY when it is set) lists every finding.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import TextIO
+
+from mltriad.findings import Finding, Severity
+from mltriad.report import Report, text
+
+_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
+
+
+def _escape_data(value: str) -> str:
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(value: str) -> str:
+    return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
+
+
+def annotation(f: Finding) -> str:
+    props = ",".join([
+        f"file={_escape_property(f.path)}",
+        f"line={f.line}",
+        f"col={f.col}",
+        f"title={_escape_property(f.rule)}",
+    ])
+    return f"::{_LEVEL[f.severity]} {props}::{_escape_data(f.message)}"
+
+
+def _cell(value: str) -> str:
+    return value.replace("|", "\\|").replace("\n", " ")
+
+
+def summary_markdown(report: Report) -> str:
+    title = {"check": "mltriad check", "gate": "mltriad merge gate"}.get(report.command,
+                                                                          f"mltriad {report.command}")
+    icon = ":x:" if report.blocking else ":white_check_mark:"
+    lines = [f"## {icon} {title}", "", report.summary_line(), ""]
+    if report.markdown:
+        lines += [report.markdown.rstrip(), ""]
+    if report.findings:
+        lines += ["| Where | Severity | Rule | Message |", "| --- | --- | --- | --- |"]
+        for f in report.findings:
+            lines.append(f"| `{_cell(f.path)}:{f.line}` | {f.severity.value} | {f.rule} | "
+                         f"{_cell(f.message)} |")
+        lines.append("")
+    if report.notes:
+        lines += [f"- {_cell(n)}" for n in report.notes] + [""]
+    return "\n".join(lines)
+
+
+def render(report: Report, out: TextIO) -> None:
+    for f in report.findings:
+        out.write(annotation(f) + "\n")
+    text.render(report, out)
+    summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary_path:
+        with open(summary_path, "a", encoding="utf-8") as handle:
+            handle.write(summary_markdown(report) + "\n")

@@ -1,0 +1,56 @@
+"""SARIF 2.1.0, as GitHub code scanning accepts it (github/codeql-action/upload-sarif)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, TextIO
+
+from mltriad import __version__
+from mltriad.findings import Severity, all_rules
+from mltriad.report import Report
+
+SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+DOCS = "https://mltriad.github.io/mltriad/reference/rules/"
+
+
+def document(report: Report) -> dict[str, Any]:
+    rules = all_rules()
+    index = {r.id: i for i, r in enumerate(rules)}
+    return {
+        "$schema": SCHEMA,
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {
+                "name": "mltriad",
+                "version": __version__,
+                "informationUri": "https://mltriad.github.io/mltriad/",
+                "rules": [{
+                    "id": r.id,
+                    "name": r.name,
+                    "shortDescription": {"text": r.summary},
+                    "fullDescription": {"text": f"{r.summary} {r.fix}".strip()},
+                    "helpUri": f"{DOCS}#{r.id.lower()}",
+                    "help": {"text": r.fix or r.summary},
+                    "defaultConfiguration": {"level": _LEVEL[r.severity]},
+                } for r in rules],
+            }},
+            "results": [{
+                "ruleId": f.rule,
+                "ruleIndex": index.get(f.rule, 0),
+                "level": _LEVEL[f.severity],
+                "message": {"text": f.message},
+                "locations": [{"physicalLocation": {
+                    "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},
+                    "region": {"startLine": f.line, "startColumn": f.col},
+                }}],
+                "partialFingerprints": {"primaryLocationLineHash": f"{f.rule}:{f.path}:{f.message}"},
+            } for f in report.findings],
+            "columnKind": "unicodeCodePoints",
+        }],
+    }
+
+
+def render(report: Report, out: TextIO) -> None:
+    json.dump(document(report), out, indent=2)
+    out.write("\n")

@@ -1,0 +1,46 @@
+"""What every rule sees, and how rules register for the kinds they check."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from mltriad.artifacts import Artifact, Repository
+from mltriad.findings import Finding
+from mltriad.policy import Policy
+
+
+@dataclass
+class Context:
+    """The repository under check and its policy; rules read other artifacts through it."""
+
+    repo: Repository
+    policy: Policy
+    verdicts: dict[str, str] = field(default_factory=dict)
+
+
+Check = Callable[[Artifact, Context], Iterable[Finding]]
+
+CHECKS: dict[str, list[Check]] = defaultdict(list)
+
+
+def checks(*kinds: str) -> Callable[[Check], Check]:
+    """Register a rule function for artifacts of the given kinds."""
+
+    def register(func: Check) -> Check:
+        for kind in kinds:
+            CHECKS[kind].append(func)
+        return func
+
+    return register
+
+
+def run_checks(artifact: Artifact, ctx: Context) -> list[Finding]:
+    """Parse problems, then, if the artifact parsed, every rule registered for its kind."""
+    found = list(artifact.problems)
+    if artifact.doc is None:
+        return found
+    for check in CHECKS.get(artifact.kind, []):
+        found.extend(check(artifact, ctx))
+    return found
