@@ -23,16 +23,21 @@ def git(cwd: Path, *args: str, env: dict[str, str] | None = None) -> str:
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_DIR")}
     if env:
         full_env.update(env)
-    result = subprocess.run(["git", *args], cwd=cwd, env=full_env, capture_output=True,
-                            text=True, check=False)
+    result = subprocess.run(
+        ["git", *args], cwd=cwd, env=full_env, capture_output=True, text=True, check=False
+    )
     if result.returncode != 0:
         raise AssertionError(f"git {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
     return result.stdout
 
 
 def author_env(name: str, email: str) -> dict[str, str]:
-    return {"GIT_AUTHOR_NAME": name, "GIT_AUTHOR_EMAIL": email,
-            "GIT_COMMITTER_NAME": name, "GIT_COMMITTER_EMAIL": email}
+    return {
+        "GIT_AUTHOR_NAME": name,
+        "GIT_AUTHOR_EMAIL": email,
+        "GIT_COMMITTER_NAME": name,
+        "GIT_COMMITTER_EMAIL": email,
+    }
 
 
 def commit_all(cwd: Path, message: str, *, author: tuple[str, str] | None = None) -> str:
@@ -72,11 +77,20 @@ def mltriad_exe() -> str:
     return str(candidate) if candidate.exists() else (shutil.which("mltriad") or "mltriad")
 
 
-def run(args: list[str], cwd: Path, *, input: str | None = None,
-        env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run(
+    args: list[str], cwd: Path, *, input: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """The installed entry point in a real subprocess."""
     full_env = dict(os.environ)
     if env:
         full_env.update(env)
-    return subprocess.run([mltriad_exe(), *args], cwd=cwd, capture_output=True, text=True,
-                          input=input, env=full_env, timeout=300, check=False)
+    return subprocess.run(
+        [mltriad_exe(), *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        input=input,
+        env=full_env,
+        timeout=300,
+        check=False,
+    )

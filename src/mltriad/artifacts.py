@@ -77,8 +77,15 @@ class Artifact:
     def locate(self, where: list[str | int], *, key: bool = False) -> tuple[int, int]:
         return self.doc.locate(where, key=key) if self.doc is not None else (1, 1)
 
-    def finding(self, rule_id: str, message: str, where: list[str | int] | None = None, *,
-                key: bool = False, line: int | None = None) -> Finding:
+    def finding(
+        self,
+        rule_id: str,
+        message: str,
+        where: list[str | int] | None = None,
+        *,
+        key: bool = False,
+        line: int | None = None,
+    ) -> Finding:
         """A finding on this artifact at the node `where` (or at `line`)."""
         if line is not None:
             pos = (line, 1)
@@ -90,13 +97,15 @@ class Artifact:
 def parse(kind: str, path: str, raw: bytes) -> Artifact:
     """Parse bytes of a known kind; problems become findings, never exceptions."""
     try:
-        if kind in MARKDOWN_KINDS:
-            doc = parse_markdown(path, raw)
-        else:
-            doc = parse_yaml(path, raw)
+        doc = parse_markdown(path, raw) if kind in MARKDOWN_KINDS else parse_yaml(path, raw)
     except ParseError as exc:
-        return Artifact(kind, path, raw, None, [finding(rule(exc.rule_id), path, exc.message,
-                                                        exc.line, exc.col)])
+        return Artifact(
+            kind,
+            path,
+            raw,
+            None,
+            [finding(rule(exc.rule_id), path, exc.message, exc.line, exc.col)],
+        )
     problems = [finding(rule(w.rule_id), path, w.message, w.line, w.col) for w in doc.warnings]
     return Artifact(kind, path, raw, doc, problems)
 
@@ -153,8 +162,13 @@ class Repository:
             try:
                 raw = self.snapshot.read_bytes(path, self.policy.max_file_bytes)
             except ParseError as exc:
-                self._loaded[path] = Artifact(kind, path, b"", None, [
-                    finding(rule(exc.rule_id), path, exc.message, exc.line, exc.col)])
+                self._loaded[path] = Artifact(
+                    kind,
+                    path,
+                    b"",
+                    None,
+                    [finding(rule(exc.rule_id), path, exc.message, exc.line, exc.col)],
+                )
             else:
                 self._loaded[path] = parse(kind, path, raw)
         return self._loaded[path]

@@ -69,8 +69,10 @@ def _targets(repo: Repository, root: Path, paths: Iterable[str]) -> list[tuple[s
         try:
             rel = full.relative_to(root).as_posix()
         except ValueError:
-            raise MltriadError(f"'{given}' is outside the repository at {root}",
-                               hint="Pass paths inside the repository, or -C to its root.") from None
+            raise MltriadError(
+                f"'{given}' is outside the repository at {root}",
+                hint="Pass paths inside the repository, or -C to its root.",
+            ) from None
         if full.is_dir():
             prefix = "" if rel == "." else rel + "/"
             candidates = [p for _, p in repo.all_paths() if p.startswith(prefix)]
@@ -93,5 +95,10 @@ def _duplicate_ids(repo: Repository) -> Iterable[Finding]:
             by_id[repo.load(path, kind).id].append(path)
         for ident, paths in by_id.items():
             for path in paths[1:]:
-                yield finding(DUPLICATE_ID, path, f"the {kind} id '{ident}' is also used by "
-                              f"{paths[0]}; ids must be unique", 1, 1)
+                yield finding(
+                    DUPLICATE_ID,
+                    path,
+                    f"the {kind} id '{ident}' is also used by {paths[0]}; ids must be unique",
+                    1,
+                    1,
+                )

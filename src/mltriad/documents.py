@@ -25,53 +25,104 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 INVALID_YAML = define(
-    "MT001", "invalid-yaml", "The file is not well-formed YAML.",
-    example="owners:\n  ml-engineer: [ada@example.org\n", fix="Fix the syntax at the line shown.")
+    "MT001",
+    "invalid-yaml",
+    "The file is not well-formed YAML.",
+    example="owners:\n  ml-engineer: [ada@example.org\n",
+    fix="Fix the syntax at the line shown.",
+)
 DUPLICATE_KEY = define(
-    "MT002", "duplicate-key",
+    "MT002",
+    "duplicate-key",
     "A mapping has the same key twice; YAML parsers silently keep only the last one.",
-    example="status: draft\nstatus: production\n", fix="Remove or rename one of the keys.")
+    example="status: draft\nstatus: production\n",
+    fix="Remove or rename one of the keys.",
+)
 NOT_UTF8 = define(
-    "MT003", "not-utf8", "The file is not valid UTF-8 text.",
-    example="(bytes 0xff 0xfe in the middle of a line)", fix="Save the file as UTF-8.")
+    "MT003",
+    "not-utf8",
+    "The file is not valid UTF-8 text.",
+    example="(bytes 0xff 0xfe in the middle of a line)",
+    fix="Save the file as UTF-8.",
+)
 BYTE_ORDER_MARK = define(
-    "MT004", "byte-order-mark",
+    "MT004",
+    "byte-order-mark",
     "The file starts with a byte-order mark, which some YAML and Markdown tools misread.",
-    severity=Severity.WARNING, example="\\ufeff---", fix="Save the file as UTF-8 without BOM.")
+    severity=Severity.WARNING,
+    example="\\ufeff---",
+    fix="Save the file as UTF-8 without BOM.",
+)
 FILE_TOO_LARGE = define(
-    "MT005", "file-too-large", "The file is larger than the limit for an artifact.",
+    "MT005",
+    "file-too-large",
+    "The file is larger than the limit for an artifact.",
     example="(a 50 MB model card)",
-    fix="Keep data out of artifacts; raise limits.max_file_bytes in triad.yaml if needed.")
+    fix="Keep data out of artifacts; raise limits.max_file_bytes in triad.yaml if needed.",
+)
 ALIAS_BOMB = define(
-    "MT006", "alias-expansion",
+    "MT006",
+    "alias-expansion",
     "YAML aliases expand to more nodes than the limit (a 'billion laughs' document).",
-    example="a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]  # ...repeated", fix="Write the data out without aliases.")
+    example="a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]  # ...repeated",
+    fix="Write the data out without aliases.",
+)
 TOO_DEEP = define(
-    "MT007", "too-deep", "The data is nested deeper than the limit.",
-    example="a: [[[[[[[[...]]]]]]]]", fix="Flatten the structure.")
+    "MT007",
+    "too-deep",
+    "The data is nested deeper than the limit.",
+    example="a: [[[[[[[[...]]]]]]]]",
+    fix="Flatten the structure.",
+)
 NO_FRONT_MATTER = define(
-    "MT008", "no-front-matter",
+    "MT008",
+    "no-front-matter",
     "A Markdown artifact has no YAML front matter block (a first line `---`).",
-    example="# Fraud detector\n", fix="Start the file with a `---` line, the metadata, and another `---` line.")
+    example="# Fraud detector\n",
+    fix="Start the file with a `---` line, the metadata, and another `---` line.",
+)
 UNCLOSED_FRONT_MATTER = define(
-    "MT009", "unclosed-front-matter", "The front matter block opened by `---` is never closed.",
-    example="---\nid: fraud\n# Fraud detector\n", fix="Add a `---` line after the metadata.")
+    "MT009",
+    "unclosed-front-matter",
+    "The front matter block opened by `---` is never closed.",
+    example="---\nid: fraud\n# Fraud detector\n",
+    fix="Add a `---` line after the metadata.",
+)
 EMPTY = define(
-    "MT010", "empty", "The file or its front matter is empty.",
-    example="---\n---\n", fix="Fill in the required fields (`mltriad new` writes a template).")
+    "MT010",
+    "empty",
+    "The file or its front matter is empty.",
+    example="---\n---\n",
+    fix="Fill in the required fields (`mltriad new` writes a template).",
+)
 UNSUPPORTED_TAG = define(
-    "MT011", "unsupported-tag", "A YAML tag names a type that plain data does not have.",
-    example="model: !!python/object:os.system {}", fix="Remove the tag.")
+    "MT011",
+    "unsupported-tag",
+    "A YAML tag names a type that plain data does not have.",
+    example="model: !!python/object:os.system {}",
+    fix="Remove the tag.",
+)
 OUTSIDE_REPOSITORY = define(
-    "MT012", "outside-repository",
+    "MT012",
+    "outside-repository",
     "A path (or the symlink it is) leads outside the repository; it is not read.",
-    example="label_spec: ../../etc/passwd", fix="Keep every file the artifacts name inside the repository.")
+    example="label_spec: ../../etc/passwd",
+    fix="Keep every file the artifacts name inside the repository.",
+)
 NOT_A_MAPPING = define(
-    "MT013", "not-a-mapping", "The document must be a mapping of keys to values.",
-    example="- just\n- a list\n", fix="Write `key: value` pairs at the top level.")
+    "MT013",
+    "not-a-mapping",
+    "The document must be a mapping of keys to values.",
+    example="- just\n- a list\n",
+    fix="Write `key: value` pairs at the top level.",
+)
 BAD_KEY = define(
-    "MT014", "bad-key", "A mapping key is not a plain scalar (a list or mapping used as a key).",
-    example="? [a, b]\n: value\n", fix="Use a plain string key.")
+    "MT014",
+    "bad-key",
+    "A mapping key is not a plain scalar (a list or mapping used as a key).",
+    example="? [a, b]\n: value\n",
+    fix="Use a plain string key.",
+)
 
 MAX_NODES = 100_000  # after alias expansion
 MAX_DEPTH = 64
@@ -80,8 +131,8 @@ _SAFE_COMPOSE_DEPTH = 500  # libyaml's composer recurses in C: keep far from its
 _TAG = "tag:yaml.org,2002:"
 _TRUE = {"true", "True", "TRUE"}
 _FALSE = {"false", "False", "FALSE"}
-_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
-_DEEP_INDENT = re.compile(r"\n {%d,}" % _SAFE_COMPOSE_DEPTH)
+_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
+_DEEP_INDENT = re.compile(r"\n {" + str(_SAFE_COMPOSE_DEPTH) + ",}")
 _SCALARS = yaml.constructor.SafeConstructor()
 
 
@@ -131,10 +182,13 @@ class Document:
                         child = v
                         mark = k.start_mark if key and step == where[-1] else v.start_mark
                         break
-            elif isinstance(node, yaml.SequenceNode) and isinstance(step, int):
-                if 0 <= step < len(node.value):
-                    child = node.value[step]
-                    mark = child.start_mark
+            elif (
+                isinstance(node, yaml.SequenceNode)
+                and isinstance(step, int)
+                and 0 <= step < len(node.value)
+            ):
+                child = node.value[step]
+                mark = child.start_mark
             if child is None:
                 break
             node = child
@@ -146,18 +200,30 @@ def decode(path: str, raw: bytes) -> tuple[str, list[ParseError]]:
     warnings: list[ParseError] = []
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
-        warnings.append(ParseError(BYTE_ORDER_MARK.id, "the file starts with a UTF-8 byte-order mark; "
-                                   "save it without one", 1, 1))
+        warnings.append(
+            ParseError(
+                BYTE_ORDER_MARK.id,
+                "the file starts with a UTF-8 byte-order mark; save it without one",
+                1,
+                1,
+            )
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         col = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise ParseError(NOT_UTF8.id, f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; "
-                         "save the file as UTF-8", line, col) from None
+        raise ParseError(
+            NOT_UTF8.id,
+            f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8",
+            line,
+            col,
+        ) from None
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
-        raise ParseError(NOT_UTF8.id, "the file contains a NUL byte; it looks binary, not text", line)
+        raise ParseError(
+            NOT_UTF8.id, "the file contains a NUL byte; it looks binary, not text", line
+        )
     return text, warnings
 
 
@@ -180,8 +246,13 @@ def parse_markdown(path: str, raw: bytes) -> Document:
         return Document(path, text, None, body=text, body_line=1, warnings=warnings)
     closing = _FENCE.search(text, first_end + 1) if first_end >= 0 else None
     if closing is None:
-        raise ParseError(UNCLOSED_FRONT_MATTER.id, "the front matter opened on line 1 is never "
-                         "closed; add a line `---` after the metadata", 1, 1)
+        raise ParseError(
+            UNCLOSED_FRONT_MATTER.id,
+            "the front matter opened on line 1 is never "
+            "closed; add a line `---` after the metadata",
+            1,
+            1,
+        )
     yaml_text = text[first_end + 1 : closing.start()]
     closing_line = text.count("\n", 0, closing.start()) + 1
     body_start = text.find("\n", closing.end())
@@ -197,7 +268,7 @@ def _compose(text: str, offset: int) -> yaml.Node | None:
     if text.count("[") + text.count("{") >= _SAFE_COMPOSE_DEPTH or _DEEP_INDENT.search(text):
         _check_depth_by_events(text, offset)
     try:
-        return yaml.compose(text, Loader=_Loader)  # type: ignore[no-any-return]
+        return yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + offset) if mark else 1 + offset
@@ -211,8 +282,9 @@ def _compose(text: str, offset: int) -> yaml.Node | None:
     except yaml.YAMLError as exc:
         raise ParseError(INVALID_YAML.id, f"invalid YAML: {exc}", 1 + offset, 1) from None
     except RecursionError:
-        raise ParseError(TOO_DEEP.id, f"the data is nested deeper than {MAX_DEPTH} levels",
-                         1 + offset, 1) from None
+        raise ParseError(
+            TOO_DEEP.id, f"the data is nested deeper than {MAX_DEPTH} levels", 1 + offset, 1
+        ) from None
 
 
 def _tab_at(text: str, line: int) -> bool:
@@ -228,9 +300,17 @@ def _check_depth_by_events(text: str, offset: int) -> None:
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    mark = event.start_mark
-                    raise ParseError(TOO_DEEP.id, f"the data is nested deeper than {MAX_DEPTH} "
-                                     "levels; flatten it", mark.line + 1 + offset, mark.column + 1)
+                    line, col = (
+                        (event.start_mark.line, event.start_mark.column)
+                        if event.start_mark
+                        else (0, 0)
+                    )
+                    raise ParseError(
+                        TOO_DEEP.id,
+                        f"the data is nested deeper than {MAX_DEPTH} levels; flatten it",
+                        line + 1 + offset,
+                        col + 1,
+                    )
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.YAMLError:
@@ -240,9 +320,12 @@ def _check_depth_by_events(text: str, offset: int) -> None:
 def _construct_root(node: yaml.Node, offset: int) -> Any:
     if not isinstance(node, yaml.MappingNode):
         kind = "a list" if isinstance(node, yaml.SequenceNode) else "a single value"
-        raise ParseError(NOT_A_MAPPING.id, f"the document is {kind}; it must be a mapping of "
-                         "`key: value` pairs", node.start_mark.line + 1 + offset,
-                         node.start_mark.column + 1)
+        raise ParseError(
+            NOT_A_MAPPING.id,
+            f"the document is {kind}; it must be a mapping of `key: value` pairs",
+            node.start_mark.line + 1 + offset,
+            node.start_mark.column + 1,
+        )
     return _Constructor(offset).construct(node, 0)
 
 
@@ -258,22 +341,29 @@ class _Constructor:
     def construct(self, node: yaml.Node, depth: int) -> Any:
         self.budget -= 1
         if self.budget < 0:
-            raise self.error(ALIAS_BOMB.id, f"the document expands to more than {MAX_NODES} "
-                             "values (through aliases?); write it out without `*` aliases", node)
+            raise self.error(
+                ALIAS_BOMB.id,
+                f"the document expands to more than {MAX_NODES} "
+                "values (through aliases?); write it out without `*` aliases",
+                node,
+            )
         if depth > MAX_DEPTH:
-            raise self.error(TOO_DEEP.id, f"the data is nested deeper than {MAX_DEPTH} levels; "
-                             "flatten it", node)
+            raise self.error(
+                TOO_DEEP.id, f"the data is nested deeper than {MAX_DEPTH} levels; flatten it", node
+            )
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node)
         if isinstance(node, yaml.SequenceNode):
             if node.tag not in (_TAG + "seq",):
-                raise self.error(UNSUPPORTED_TAG.id, f"the tag {node.tag} is not supported; "
-                                 "remove it", node)
+                raise self.error(
+                    UNSUPPORTED_TAG.id, f"the tag {node.tag} is not supported; remove it", node
+                )
             return [self.construct(child, depth + 1) for child in node.value]
         if isinstance(node, yaml.MappingNode):
             if node.tag not in (_TAG + "map",):
-                raise self.error(UNSUPPORTED_TAG.id, f"the tag {node.tag} is not supported; "
-                                 "remove it", node)
+                raise self.error(
+                    UNSUPPORTED_TAG.id, f"the tag {node.tag} is not supported; remove it", node
+                )
             return self.mapping(node, depth)
         raise self.error(UNSUPPORTED_TAG.id, "unsupported YAML node", node)  # pragma: no cover
 
@@ -286,20 +376,27 @@ class _Constructor:
                 sources = merged if isinstance(merged, list) else [merged]
                 for source in sources:
                     if not isinstance(source, dict):
-                        raise self.error(INVALID_YAML.id, "a `<<` merge key needs a mapping",
-                                         value_node)
+                        raise self.error(
+                            INVALID_YAML.id, "a `<<` merge key needs a mapping", value_node
+                        )
                     for k, v in source.items():
                         result.setdefault(k, v)
                 continue
             if not isinstance(key_node, yaml.ScalarNode):
-                raise self.error(BAD_KEY.id, "a list or mapping is used as a key; keys must be "
-                                 "plain strings", key_node)
+                raise self.error(
+                    BAD_KEY.id,
+                    "a list or mapping is used as a key; keys must be plain strings",
+                    key_node,
+                )
             key = key_node.value
             if key in seen:
                 first = seen[key].start_mark.line + 1 + self.offset
-                raise self.error(DUPLICATE_KEY.id, f"duplicate key '{key}' (first defined on line "
-                                 f"{first}); YAML keeps only the last value, remove one of them",
-                                 key_node)
+                raise self.error(
+                    DUPLICATE_KEY.id,
+                    f"duplicate key '{key}' (first defined on line "
+                    f"{first}); YAML keeps only the last value, remove one of them",
+                    key_node,
+                )
             seen[key] = key_node
             result[key] = self.construct(value_node, depth + 1)
         return result

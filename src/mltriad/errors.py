@@ -19,8 +19,14 @@ class MltriadError(Exception):
 
     exit_code = EXIT_USAGE
 
-    def __init__(self, message: str, *, hint: str | None = None, path: str | None = None,
-                 line: int | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        hint: str | None = None,
+        path: str | None = None,
+        line: int | None = None,
+    ) -> None:
         self.message = message
         self.hint = hint
         self.path = path

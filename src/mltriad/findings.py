@@ -47,8 +47,15 @@ class Finding:
 _RULES: dict[str, Rule] = {}
 
 
-def define(rule_id: str, name: str, summary: str, *, severity: Severity = Severity.ERROR,
-           example: str = "", fix: str = "") -> Rule:
+def define(
+    rule_id: str,
+    name: str,
+    summary: str,
+    *,
+    severity: Severity = Severity.ERROR,
+    example: str = "",
+    fix: str = "",
+) -> Rule:
     """Register a rule in the catalogue (once, at import time of its rule module)."""
     if rule_id in _RULES and _RULES[rule_id].name != name:
         raise ValueError(f"rule id {rule_id} is defined twice")
@@ -67,8 +74,14 @@ def rule(rule_id: str) -> Rule:
     return _RULES[rule_id]
 
 
-def finding(rule_: Rule, path: str, message: str, line: int = 1, col: int = 1,
-            severity: Severity | None = None) -> Finding:
+def finding(
+    rule_: Rule,
+    path: str,
+    message: str,
+    line: int = 1,
+    col: int = 1,
+    severity: Severity | None = None,
+) -> Finding:
     return Finding(path, max(line, 1), max(col, 1), rule_.id, message, severity or rule_.severity)
 
 

@@ -24,11 +24,15 @@ DEFAULT_PATHS = {
 PATH_KEY = {"model-card": "model-cards", "decision": "decisions", "eval-set": "eval-sets"}
 
 DEFAULT_SECTIONS: dict[str, tuple[tuple[str, ...], ...]] = {
-    "model-card": (("Intended use", "Intended uses", "Uses"),
-                   ("Limitations", "Bias, Risks, and Limitations", "Risks and limitations")),
-    "decision": (("Context and Problem Statement", "Context"),
-                 ("Considered Options", "Options"),
-                 ("Decision Outcome", "Decision")),
+    "model-card": (
+        ("Intended use", "Intended uses", "Uses"),
+        ("Limitations", "Bias, Risks, and Limitations", "Risks and limitations"),
+    ),
+    "decision": (
+        ("Context and Problem Statement", "Context"),
+        ("Considered Options", "Options"),
+        ("Decision Outcome", "Decision"),
+    ),
 }
 
 
@@ -109,8 +113,12 @@ def load_policy(snapshot: Snapshot, *, path: str = POLICY_PATH) -> Policy:
 def policy_error(path: str, findings: list[Finding]) -> ConfigError:
     first = findings[0]
     more = f" (and {len(findings) - 1} more problem(s))" if len(findings) > 1 else ""
-    error = ConfigError(f"{first.message}{more}", path=path, line=first.line,
-                        hint=f"[{first.rule}] Fix {path} and run again.")
+    error = ConfigError(
+        f"{first.message}{more}",
+        path=path,
+        line=first.line,
+        hint=f"[{first.rule}] Fix {path} and run again.",
+    )
     error.findings = findings
     return error
 
@@ -122,13 +130,16 @@ def read_policy(snapshot: Snapshot, *, path: str = POLICY_PATH) -> tuple[Policy,
     else can be checked without a policy.
     """
     if not snapshot.exists(path):
-        raise ConfigError(f"there is no {path} in the {snapshot.label}",
-                          hint="Run `mltriad init` to create one, or pass -C to the repository root.")
+        raise ConfigError(
+            f"there is no {path} in the {snapshot.label}",
+            hint="Run `mltriad init` to create one, or pass -C to the repository root.",
+        )
     try:
         doc = parse_yaml(path, snapshot.read_bytes(path))
     except ParseError as exc:
-        raise policy_error(path, [finding(rule(exc.rule_id), path, exc.message, exc.line,
-                                          exc.col)]) from None
+        raise policy_error(
+            path, [finding(rule(exc.rule_id), path, exc.message, exc.line, exc.col)]
+        ) from None
     problems = validate("policy", doc.data, doc)
     if problems:
         raise policy_error(path, problems)
@@ -141,7 +152,9 @@ def _build(doc: Document) -> Policy:
     roles = {
         role_id: Role(
             role_id,
-            tuple(Member(m["name"], m["email"], m.get("signing_key")) for m in body["members"] or []),
+            tuple(
+                Member(m["name"], m["email"], m.get("signing_key")) for m in body["members"] or []
+            ),
             body.get("description", ""),
         )
         for role_id, body in data["roles"].items()
@@ -180,29 +193,51 @@ def _alternatives(entry: str | list[str]) -> tuple[str, ...]:
 
 def _consistency(policy: Policy, doc: Document) -> Iterable[Finding]:
     """Roles named in the policy exist; members are unique; keys are present when required."""
-    from mltriad.rules.references import UNKNOWN_ROLE, ROSTER
+    from mltriad.rules.references import ROSTER, UNKNOWN_ROLE
 
     for kind, roles in policy.require.items():
         for i, role_id in enumerate(roles):
             if role_id not in policy.roles:
                 line, col = doc.locate(["require", kind, i])
-                yield finding(UNKNOWN_ROLE, doc.path, f"require.{kind} names the role "
-                              f"'{role_id}', which is not defined under roles", line, col)
+                yield finding(
+                    UNKNOWN_ROLE,
+                    doc.path,
+                    f"require.{kind} names the role '{role_id}', which is not defined under roles",
+                    line,
+                    col,
+                )
     for i, role_id in enumerate(policy.eval_sets.share_roles):
         if role_id not in policy.roles:
             line, col = doc.locate(["eval-sets", "share_roles", i])
-            yield finding(UNKNOWN_ROLE, doc.path, f"eval-sets.share_roles names the role "
-                          f"'{role_id}', which is not defined under roles", line, col)
+            yield finding(
+                UNKNOWN_ROLE,
+                doc.path,
+                f"eval-sets.share_roles names the role "
+                f"'{role_id}', which is not defined under roles",
+                line,
+                col,
+            )
     for role in policy.roles.values():
         seen: set[str] = set()
         for i, member in enumerate(role.members):
             if member.email.lower() in seen:
                 line, col = doc.locate(["roles", role.id, "members", i, "email"])
-                yield finding(ROSTER, doc.path, f"{member.email} is listed twice in the role "
-                              f"'{role.id}'", line, col)
+                yield finding(
+                    ROSTER,
+                    doc.path,
+                    f"{member.email} is listed twice in the role '{role.id}'",
+                    line,
+                    col,
+                )
             seen.add(member.email.lower())
             if policy.identity == "signature" and not member.signing_key:
                 line, col = doc.locate(["roles", role.id, "members", i])
-                yield finding(ROSTER, doc.path, f"{member.name} <{member.email}> has no "
-                              "signing_key, which signoff.identity: signature requires; add "
-                              "their public SSH key", line, col)
+                yield finding(
+                    ROSTER,
+                    doc.path,
+                    f"{member.name} <{member.email}> has no "
+                    "signing_key, which signoff.identity: signature requires; add "
+                    "their public SSH key",
+                    line,
+                    col,
+                )

@@ -21,27 +21,54 @@ KINDS = {
 }
 
 MISSING_PROPERTY = define(
-    "MT101", "missing-property", "A required field is missing.",
-    example="id: fraud-detector\n# no status:", fix="Add the field (the message names it).")
+    "MT101",
+    "missing-property",
+    "A required field is missing.",
+    example="id: fraud-detector\n# no status:",
+    fix="Add the field (the message names it).",
+)
 UNKNOWN_PROPERTY = define(
-    "MT102", "unknown-property",
+    "MT102",
+    "unknown-property",
     "A field is not part of the schema (often a typo; the message suggests the nearest name).",
-    example="model_index: []   # did you mean model-index?", fix="Rename or remove the field, or prefix it with x-.")
+    example="model_index: []   # did you mean model-index?",
+    fix="Rename or remove the field, or prefix it with x-.",
+)
 WRONG_TYPE = define(
-    "MT103", "wrong-type", "A value has the wrong type.",
-    example="targets: recall >= 0.9   # must be a list", fix="Write the value with the type the message names.")
+    "MT103",
+    "wrong-type",
+    "A value has the wrong type.",
+    example="targets: recall >= 0.9   # must be a list",
+    fix="Write the value with the type the message names.",
+)
 NOT_ALLOWED = define(
-    "MT104", "value-not-allowed", "A value is not one of the allowed values.",
-    example="status: shipped   # draft, candidate, production or retired", fix="Use one of the values listed.")
+    "MT104",
+    "value-not-allowed",
+    "A value is not one of the allowed values.",
+    example="status: shipped   # draft, candidate, production or retired",
+    fix="Use one of the values listed.",
+)
 BAD_FORMAT = define(
-    "MT105", "bad-format", "A string does not have the required form (pattern, date, id).",
-    example="date: 22/11/2026   # YYYY-MM-DD", fix="Rewrite the value in the form the message gives.")
+    "MT105",
+    "bad-format",
+    "A string does not have the required form (pattern, date, id).",
+    example="date: 22/11/2026   # YYYY-MM-DD",
+    fix="Rewrite the value in the form the message gives.",
+)
 OUT_OF_RANGE = define(
-    "MT106", "out-of-range", "A number, list or text is outside its allowed size or range.",
-    example="min_share: 1.5   # between 0 and 1", fix="Bring the value within the range.")
+    "MT106",
+    "out-of-range",
+    "A number, list or text is outside its allowed size or range.",
+    example="min_share: 1.5   # between 0 and 1",
+    fix="Bring the value within the range.",
+)
 SCHEMA_OTHER = define(
-    "MT107", "schema", "The value breaks another constraint of the schema.",
-    example="targets:\n  - metric: recall   # needs min or max", fix="Follow the message.")
+    "MT107",
+    "schema",
+    "The value breaks another constraint of the schema.",
+    example="targets:\n  - metric: recall   # needs min or max",
+    fix="Follow the message.",
+)
 
 _RULE_BY_VALIDATOR = {
     "required": MISSING_PROPERTY,
@@ -66,8 +93,13 @@ _RULE_BY_VALIDATOR = {
 }
 
 _TYPE_NAMES = {
-    "string": "a string", "integer": "a whole number", "number": "a number",
-    "boolean": "true or false", "array": "a list", "object": "a mapping", "null": "nothing",
+    "string": "a string",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "array": "a list",
+    "object": "a mapping",
+    "null": "nothing",
 }
 
 
@@ -101,7 +133,7 @@ def validate(kind: str, data: Any, doc: Any) -> list[Finding]:
     compiled = validator(kind)
     if compiled.is_valid(data):  # the fast path: most artifacts are valid
         return []
-    found = []
+    found: list[Finding] = []
     for error in _specific_errors(compiled.iter_errors(data)):
         if error.validator in ("additionalProperties", "unevaluatedProperties"):
             found.extend(_to_finding(error, doc, extra) for extra in _extra_keys(error))
@@ -130,7 +162,8 @@ def _specific_errors(errors: Iterator[Any]) -> Iterator[Any]:
 
 def _only_required(branches: Any) -> bool:
     return isinstance(branches, list) and all(
-        isinstance(b, dict) and set(b) == {"required"} for b in branches)
+        isinstance(b, dict) and set(b) == {"required"} for b in branches
+    )
 
 
 def _to_finding(error: Any, doc: Any, extra: str | None = None) -> Finding:
@@ -164,8 +197,7 @@ def _extra_keys(error: Any) -> list[str]:
     import re
 
     return [
-        k for k in error.instance
-        if k not in allowed and not any(re.search(p, k) for p in patterns)
+        k for k in error.instance if k not in allowed and not any(re.search(p, k) for p in patterns)
     ]
 
 
@@ -182,11 +214,13 @@ def _message(error: Any, extra: str | None = None) -> str:
         known = sorted(error.schema.get("properties", {}))
         message = f"unknown field '{name}'" + ("" if where == "the document" else f" in {where}")
         hint = did_you_mean(name, known)
-        return message + (f"; did you mean '{hint}'?" if hint else "; remove it or prefix it with x-")
+        return message + (
+            f"; did you mean '{hint}'?" if hint else "; remove it or prefix it with x-"
+        )
     if v == "type":
         expected = error.validator_value
-        names = [expected] if isinstance(expected, str) else list(expected)
-        wanted = " or ".join(_TYPE_NAMES.get(n, n) for n in names)
+        type_names = [expected] if isinstance(expected, str) else list(expected)
+        wanted = " or ".join(_TYPE_NAMES.get(n, n) for n in type_names)
         return f"{where} must be {wanted}, not {_describe(error.instance)}"
     if v == "enum":
         allowed = error.validator_value
@@ -201,8 +235,10 @@ def _message(error: Any, extra: str | None = None) -> str:
         if v == "format":
             hint = {"date": "write it as YYYY-MM-DD"}.get(error.validator_value, hint)
         if v == "propertyNames":
-            return (f"'{error.instance}' in {where} is not a valid name; use lowercase words "
-                    "joined by dashes")
+            return (
+                f"'{error.instance}' in {where} is not a valid name; use lowercase words "
+                "joined by dashes"
+            )
         return f"{where} is {error.instance!r}, which is not valid" + (f": {hint}" if hint else "")
     if v in ("minimum", "exclusiveMinimum"):
         return f"{where} is {error.instance}, below the minimum {error.validator_value}"
@@ -217,9 +253,9 @@ def _message(error: Any, extra: str | None = None) -> str:
     if v == "uniqueItems":
         return f"{where} lists the same item twice"
     if v == "anyOf" and isinstance(error.instance, dict):
-        wanted = [sorted(s.get("required", [])) for s in error.validator_value]
-        if all(wanted):
-            options = " or ".join("'" + "', '".join(w) + "'" for w in wanted)
+        branches = [sorted(s.get("required", [])) for s in error.validator_value]
+        if all(branches):
+            options = " or ".join("'" + "', '".join(w) + "'" for w in branches)
             return f"{where} needs {options}; add one of them"
     return f"{where}: {error.message}"
 

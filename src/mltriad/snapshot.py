@@ -105,21 +105,28 @@ class WorkTree:
     def _real(self, path: str) -> Path:
         clean = normalize(path)
         if clean is None:
-            raise ParseError(OUTSIDE_REPOSITORY.id, f"the path '{path}' leads outside the "
-                             "repository; it was not read")
+            raise ParseError(
+                OUTSIDE_REPOSITORY.id,
+                f"the path '{path}' leads outside the repository; it was not read",
+            )
         full = self.root / clean
         real = Path(os.path.realpath(full))
         if real != self.root and self.root not in real.parents:
-            raise ParseError(OUTSIDE_REPOSITORY.id, f"'{clean}' is a symlink to {real}, outside "
-                             "the repository; it was not read")
+            raise ParseError(
+                OUTSIDE_REPOSITORY.id,
+                f"'{clean}' is a symlink to {real}, outside the repository; it was not read",
+            )
         return real
 
     def read_bytes(self, path: str, limit: int = DEFAULT_MAX_BYTES) -> bytes:
         real = self._real(path)
         size = real.stat().st_size
         if size > limit:
-            raise ParseError(FILE_TOO_LARGE.id, f"the file is {size:,} bytes, over the limit of "
-                             f"{limit:,} bytes for an artifact; it was not read")
+            raise ParseError(
+                FILE_TOO_LARGE.id,
+                f"the file is {size:,} bytes, over the limit of "
+                f"{limit:,} bytes for an artifact; it was not read",
+            )
         with real.open("rb") as handle:
             return handle.read(limit + 1)
 

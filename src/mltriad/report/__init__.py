@@ -55,6 +55,10 @@ def render(fmt: str, report: Report, out: TextIO) -> None:
     renderers: dict[str, Callable[[Report, TextIO], None]]
     from mltriad.report import github, json_format, sarif, text
 
-    renderers = {"text": text.render, "json": json_format.render, "github": github.render,
-                 "sarif": sarif.render}
+    renderers = {
+        "text": text.render,
+        "json": json_format.render,
+        "github": github.render,
+        "sarif": sarif.render,
+    }
     renderers[fmt](report, out)

@@ -24,12 +24,14 @@ def _escape_property(value: str) -> str:
 
 
 def annotation(f: Finding) -> str:
-    props = ",".join([
-        f"file={_escape_property(f.path)}",
-        f"line={f.line}",
-        f"col={f.col}",
-        f"title={_escape_property(f.rule)}",
-    ])
+    props = ",".join(
+        [
+            f"file={_escape_property(f.path)}",
+            f"line={f.line}",
+            f"col={f.col}",
+            f"title={_escape_property(f.rule)}",
+        ]
+    )
     return f"::{_LEVEL[f.severity]} {props}::{_escape_data(f.message)}"
 
 
@@ -38,8 +40,9 @@ def _cell(value: str) -> str:
 
 
 def summary_markdown(report: Report) -> str:
-    title = {"check": "mltriad check", "gate": "mltriad merge gate"}.get(report.command,
-                                                                          f"mltriad {report.command}")
+    title = {"check": "mltriad check", "gate": "mltriad merge gate"}.get(
+        report.command, f"mltriad {report.command}"
+    )
     icon = ":x:" if report.blocking else ":white_check_mark:"
     lines = [f"## {icon} {title}", "", report.summary_line(), ""]
     if report.markdown:
@@ -47,8 +50,10 @@ def summary_markdown(report: Report) -> str:
     if report.findings:
         lines += ["| Where | Severity | Rule | Message |", "| --- | --- | --- | --- |"]
         for f in report.findings:
-            lines.append(f"| `{_cell(f.path)}:{f.line}` | {f.severity.value} | {f.rule} | "
-                         f"{_cell(f.message)} |")
+            lines.append(
+                f"| `{_cell(f.path)}:{f.line}` | {f.severity.value} | {f.rule} | "
+                f"{_cell(f.message)} |"
+            )
         lines.append("")
     if report.notes:
         lines += [f"- {_cell(n)}" for n in report.notes] + [""]

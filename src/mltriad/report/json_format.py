@@ -26,8 +26,13 @@ def document(report: Report) -> dict[str, Any]:
         },
         "findings": [
             {
-                "path": f.path, "line": f.line, "column": f.col, "severity": f.severity.value,
-                "rule": f.rule, "rule_name": names.get(f.rule, ""), "message": f.message,
+                "path": f.path,
+                "line": f.line,
+                "column": f.col,
+                "severity": f.severity.value,
+                "rule": f.rule,
+                "rule_name": names.get(f.rule, ""),
+                "message": f.message,
             }
             for f in report.findings
         ],

@@ -20,34 +20,50 @@ def document(report: Report) -> dict[str, Any]:
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "mltriad",
-                "version": __version__,
-                "informationUri": "https://mltriad.github.io/mltriad/",
-                "rules": [{
-                    "id": r.id,
-                    "name": r.name,
-                    "shortDescription": {"text": r.summary},
-                    "fullDescription": {"text": f"{r.summary} {r.fix}".strip()},
-                    "helpUri": f"{DOCS}#{r.id.lower()}",
-                    "help": {"text": r.fix or r.summary},
-                    "defaultConfiguration": {"level": _LEVEL[r.severity]},
-                } for r in rules],
-            }},
-            "results": [{
-                "ruleId": f.rule,
-                "ruleIndex": index.get(f.rule, 0),
-                "level": _LEVEL[f.severity],
-                "message": {"text": f.message},
-                "locations": [{"physicalLocation": {
-                    "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},
-                    "region": {"startLine": f.line, "startColumn": f.col},
-                }}],
-                "partialFingerprints": {"primaryLocationLineHash": f"{f.rule}:{f.path}:{f.message}"},
-            } for f in report.findings],
-            "columnKind": "unicodeCodePoints",
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "mltriad",
+                        "version": __version__,
+                        "informationUri": "https://mltriad.github.io/mltriad/",
+                        "rules": [
+                            {
+                                "id": r.id,
+                                "name": r.name,
+                                "shortDescription": {"text": r.summary},
+                                "fullDescription": {"text": f"{r.summary} {r.fix}".strip()},
+                                "helpUri": f"{DOCS}#{r.id.lower()}",
+                                "help": {"text": r.fix or r.summary},
+                                "defaultConfiguration": {"level": _LEVEL[r.severity]},
+                            }
+                            for r in rules
+                        ],
+                    }
+                },
+                "results": [
+                    {
+                        "ruleId": f.rule,
+                        "ruleIndex": index.get(f.rule, 0),
+                        "level": _LEVEL[f.severity],
+                        "message": {"text": f.message},
+                        "locations": [
+                            {
+                                "physicalLocation": {
+                                    "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},
+                                    "region": {"startLine": f.line, "startColumn": f.col},
+                                }
+                            }
+                        ],
+                        "partialFingerprints": {
+                            "primaryLocationLineHash": f"{f.rule}:{f.path}:{f.message}"
+                        },
+                    }
+                    for f in report.findings
+                ],
+                "columnKind": "unicodeCodePoints",
+            }
+        ],
     }
 
 

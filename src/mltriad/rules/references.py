@@ -12,53 +12,92 @@ from mltriad.rules.base import Context, checks
 from mltriad.snapshot import normalize
 
 UNKNOWN_ROLE = define(
-    "MT201", "unknown-role", "A role is named that triad.yaml does not define.",
+    "MT201",
+    "unknown-role",
+    "A role is named that triad.yaml does not define.",
     example="driver: data-scientist   # roles: ml-engineer, product-manager, domain-expert",
-    fix="Use a role id from triad.yaml, or add the role there.")
+    fix="Use a role id from triad.yaml, or add the role there.",
+)
 NOT_A_MEMBER = define(
-    "MT202", "owner-not-member",
+    "MT202",
+    "owner-not-member",
     "An owner's email is not a member of the role it is listed under in triad.yaml.",
     example="owners:\n  product-manager: ada@example.org   # Ada is an ml-engineer",
-    fix="List a member of that role, or add the person to the role in triad.yaml.")
+    fix="List a member of that role, or add the person to the role in triad.yaml.",
+)
 ROSTER = define(
-    "MT203", "roster", "The roster in triad.yaml is inconsistent (a member twice, a missing key).",
+    "MT203",
+    "roster",
+    "The roster in triad.yaml is inconsistent (a member twice, a missing key).",
     example="members:\n  - {name: Ada, email: ada@example.org}\n  - {name: Ada, email: ada@example.org}",
-    fix="List each person once per role, with a signing_key in signature mode.")
+    fix="List each person once per role, with a signing_key in signature mode.",
+)
 ID_MISMATCH = define(
-    "MT204", "id-mismatch", "An artifact's id differs from its file name.",
-    example="# model-cards/fraud-detector.md\nid: fraud-model", fix="Make the id equal the file name without extension.")
+    "MT204",
+    "id-mismatch",
+    "An artifact's id differs from its file name.",
+    example="# model-cards/fraud-detector.md\nid: fraud-model",
+    fix="Make the id equal the file name without extension.",
+)
 DUPLICATE_ID = define(
-    "MT205", "duplicate-id", "Two artifacts of the same kind have the same id.",
-    example="model-cards/a/fraud.md and model-cards/b/fraud.md", fix="Rename one of them.")
+    "MT205",
+    "duplicate-id",
+    "Two artifacts of the same kind have the same id.",
+    example="model-cards/a/fraud.md and model-cards/b/fraud.md",
+    fix="Rename one of them.",
+)
 UNKNOWN_EVAL_SET = define(
-    "MT206", "unknown-eval-set", "An evaluation set is named that has no manifest.",
+    "MT206",
+    "unknown-eval-set",
+    "An evaluation set is named that has no manifest.",
     example="eval_sets: [fraud-holdout]   # no eval-sets/fraud-holdout.yaml",
-    fix="Create it with `mltriad new eval-set NAME`, or fix the name.")
+    fix="Create it with `mltriad new eval-set NAME`, or fix the name.",
+)
 UNKNOWN_DECISION = define(
-    "MT207", "unknown-decision", "A decision record is named that does not exist.",
-    example="decisions: [12]   # no decisions/0012-*.md", fix="Fix the number or file name.")
+    "MT207",
+    "unknown-decision",
+    "A decision record is named that does not exist.",
+    example="decisions: [12]   # no decisions/0012-*.md",
+    fix="Fix the number or file name.",
+)
 UNKNOWN_MODEL = define(
-    "MT208", "unknown-model", "A model is named that has no model card.",
-    example="models: [churn]   # no model-cards/churn.md", fix="Fix the id, or create the card with `mltriad new model-card`.")
+    "MT208",
+    "unknown-model",
+    "A model is named that has no model card.",
+    example="models: [churn]   # no model-cards/churn.md",
+    fix="Fix the id, or create the card with `mltriad new model-card`.",
+)
 MISSING_FILE = define(
-    "MT213", "missing-file", "A file named by an artifact does not exist in the repository.",
-    example="label_spec: eval-sets/labels.md   # no such file", fix="Add the file or fix the path.")
+    "MT213",
+    "missing-file",
+    "A file named by an artifact does not exist in the repository.",
+    example="label_spec: eval-sets/labels.md   # no such file",
+    fix="Add the file or fix the path.",
+)
 
 
-def role_exists(artifact: Artifact, ctx: Context, role_id: Any, where: list[str | int],
-                what: str) -> Iterable[Finding]:
+def role_exists(
+    artifact: Artifact, ctx: Context, role_id: Any, where: list[str | int], what: str
+) -> Iterable[Finding]:
     if isinstance(role_id, str) and role_id not in ctx.policy.roles:
         known = ", ".join(ctx.policy.roles)
-        yield artifact.finding(UNKNOWN_ROLE.id, f"{what} names the role '{role_id}', which "
-                               f"triad.yaml does not define (roles: {known})", where)
+        yield artifact.finding(
+            UNKNOWN_ROLE.id,
+            f"{what} names the role '{role_id}', which triad.yaml does not define (roles: {known})",
+            where,
+        )
 
 
 @checks("model-card", "eval-set")
 def id_matches_file_name(artifact: Artifact, ctx: Context) -> Iterable[Finding]:
     value = artifact.data.get("id")
     if isinstance(value, str) and value != artifact.stem:
-        yield artifact.finding(ID_MISMATCH.id, f"the id '{value}' differs from the file name "
-                               f"'{artifact.stem}'; rename one so they match", ["id"])
+        yield artifact.finding(
+            ID_MISMATCH.id,
+            f"the id '{value}' differs from the file name "
+            f"'{artifact.stem}'; rename one so they match",
+            ["id"],
+        )
 
 
 @checks("model-card")
@@ -76,9 +115,13 @@ def model_card_references(artifact: Artifact, ctx: Context) -> Iterable[Finding]
                     where: list[str | int] = ["owners", role_id]
                     if not isinstance(emails, str):
                         where.append(i)
-                    yield artifact.finding(NOT_A_MEMBER.id, f"{email} is listed as {role_id} "
-                                           f"owner but is not a member of that role in "
-                                           f"triad.yaml (members: {role.who()})", where)
+                    yield artifact.finding(
+                        NOT_A_MEMBER.id,
+                        f"{email} is listed as {role_id} "
+                        f"owner but is not a member of that role in "
+                        f"triad.yaml (members: {role.who()})",
+                        where,
+                    )
     yield from _refs(artifact, ctx, "eval_sets", "eval-set", UNKNOWN_EVAL_SET.id)
     yield from _refs(artifact, ctx, "decisions", "decision", UNKNOWN_DECISION.id)
     for field_name in ("targets", "results"):
@@ -86,10 +129,13 @@ def model_card_references(artifact: Artifact, ctx: Context) -> Iterable[Finding]
         for i, entry in enumerate(entries if isinstance(entries, list) else []):
             ref = entry.get("eval_set") if isinstance(entry, dict) else None
             if isinstance(ref, str) and ctx.repo.find("eval-set", ref) is None:
-                yield artifact.finding(UNKNOWN_EVAL_SET.id, f"{field_name}[{i}] names the "
-                                       f"evaluation set '{ref}', which has no manifest "
-                                       f"({ctx.policy.glob('eval-set')})",
-                                       [field_name, i, "eval_set"])
+                yield artifact.finding(
+                    UNKNOWN_EVAL_SET.id,
+                    f"{field_name}[{i}] names the "
+                    f"evaluation set '{ref}', which has no manifest "
+                    f"({ctx.policy.glob('eval-set')})",
+                    [field_name, i, "eval_set"],
+                )
 
 
 @checks("decision")
@@ -109,8 +155,13 @@ def eval_set_references(artifact: Artifact, ctx: Context) -> Iterable[Finding]:
     slices = data.get("slices")
     for i, entry in enumerate(slices if isinstance(slices, list) else []):
         if isinstance(entry, dict):
-            yield from role_exists(artifact, ctx, entry.get("defined_by"),
-                                   ["slices", i, "defined_by"], f"slices[{i}].defined_by")
+            yield from role_exists(
+                artifact,
+                ctx,
+                entry.get("defined_by"),
+                ["slices", i, "defined_by"],
+                f"slices[{i}].defined_by",
+            )
     spec = data.get("label_spec")
     if isinstance(spec, str):
         yield from file_exists(artifact, ctx, spec, ["label_spec"], "label_spec")
@@ -121,21 +172,33 @@ def signoff_references(artifact: Artifact, ctx: Context) -> Iterable[Finding]:
     yield from role_exists(artifact, ctx, artifact.data.get("role"), ["role"], "the sign-off")
 
 
-def file_exists(artifact: Artifact, ctx: Context, path: str, where: list[str | int],
-                what: str) -> Iterable[Finding]:
+def file_exists(
+    artifact: Artifact, ctx: Context, path: str, where: list[str | int], what: str
+) -> Iterable[Finding]:
     clean = normalize(path)
     if clean is None:
-        yield artifact.finding(OUTSIDE_REPOSITORY.id, f"{what} '{path}' leads outside the "
-                               "repository; name a file inside it", where)
+        yield artifact.finding(
+            OUTSIDE_REPOSITORY.id,
+            f"{what} '{path}' leads outside the repository; name a file inside it",
+            where,
+        )
     elif not ctx.repo.snapshot.exists(clean):
-        yield artifact.finding(MISSING_FILE.id, f"{what} names '{path}', which does not exist "
-                               "in the repository (or is a symlink leading outside it)", where)
+        yield artifact.finding(
+            MISSING_FILE.id,
+            f"{what} names '{path}', which does not exist "
+            "in the repository (or is a symlink leading outside it)",
+            where,
+        )
 
 
-def _refs(artifact: Artifact, ctx: Context, field_name: str, kind: str,
-          rule_id: str) -> Iterable[Finding]:
+def _refs(
+    artifact: Artifact, ctx: Context, field_name: str, kind: str, rule_id: str
+) -> Iterable[Finding]:
     refs = artifact.data.get(field_name)
     for i, ref in enumerate(refs if isinstance(refs, list) else []):
         if isinstance(ref, (str, int)) and ctx.repo.find(kind, ref) is None:
-            yield artifact.finding(rule_id, f"{field_name}[{i}] names '{ref}', which does not "
-                                   f"exist ({ctx.policy.glob(kind)})", [field_name, i])
+            yield artifact.finding(
+                rule_id,
+                f"{field_name}[{i}] names '{ref}', which does not exist ({ctx.policy.glob(kind)})",
+                [field_name, i],
+            )

@@ -10,9 +10,12 @@ from mltriad.findings import Finding, define
 from mltriad.rules.base import Context, checks
 
 MISSING_SECTION = define(
-    "MT211", "missing-section", "The body lacks a section that triad.yaml requires.",
+    "MT211",
+    "missing-section",
+    "The body lacks a section that triad.yaml requires.",
     example="# a model card with no '## Limitations' heading",
-    fix="Add the heading and its text; `sections:` in triad.yaml sets what is required.")
+    fix="Add the heading and its text; `sections:` in triad.yaml sets what is required.",
+)
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
@@ -66,6 +69,9 @@ def required_sections(artifact: Artifact, ctx: Context) -> Iterable[Finding]:
     for alternatives in required:
         if not has_section(found, alternatives):
             names = " or ".join(f"'## {a}'" for a in alternatives)
-            yield artifact.finding(MISSING_SECTION.id, f"the body has no {names} section; add "
-                                   "it (sections in triad.yaml sets what is required)",
-                                   line=doc.body_line)
+            yield artifact.finding(
+                MISSING_SECTION.id,
+                f"the body has no {names} section; add "
+                "it (sections in triad.yaml sets what is required)",
+                line=doc.body_line,
+            )
