@@ -1,0 +1,98 @@
+"""The issue's acceptance run, from a clean virtual environment with the built wheel installed:
+`init --example demo`, `check`, `git status`, `init` again, and `new` for each kind."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import ROOT, git
+
+pytestmark = pytest.mark.slow
+
+
+def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
+    return subprocess.run(
+        args, cwd=cwd, capture_output=True, text=True, timeout=600, env=env, check=False
+    )
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The `mltriad` script of a fresh virtual environment holding only the wheel and its
+    dependencies."""
+    work = tmp_path_factory.mktemp("wheel")
+    built = _run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--quiet",
+            "-w",
+            str(work / "dist"),
+            str(ROOT),
+        ],
+        work,
+    )
+    if built.returncode != 0:
+        pytest.skip(f"cannot build the wheel here (no package index?): {built.stderr[-500:]}")
+    [wheel] = (work / "dist").glob("mltriad-*.whl")
+    made = _run([sys.executable, "-m", "venv", str(work / "venv")], work)
+    assert made.returncode == 0, made.stderr
+    bin_dir = work / "venv" / ("Scripts" if os.name == "nt" else "bin")
+    done = _run([str(bin_dir / "python"), "-m", "pip", "install", "--quiet", str(wheel)], work)
+    if done.returncode != 0:
+        pytest.skip(f"cannot install the wheel's dependencies here: {done.stderr[-500:]}")
+    where = _run([str(bin_dir / "python"), "-c", "import mltriad; print(mltriad.__file__)"], work)
+    assert Path(where.stdout.strip()).is_relative_to(work / "venv"), where.stdout
+    return bin_dir / "mltriad"
+
+
+def test_init_example_check_status_rerun_and_new(installed: Path, tmp_path: Path) -> None:
+    mltriad = str(installed)
+    done = _run([mltriad, "init", "--example", "demo"], tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    demo = tmp_path / "demo"
+
+    checked = _run([mltriad, "-C", "demo", "check"], tmp_path)
+    assert checked.returncode == 0, checked.stdout
+    assert checked.stdout.splitlines()[-1] == "5 files checked: no findings."
+
+    status = git(demo, "status", "--porcelain", "--untracked-files=all")
+    shown = {line[3:] for line in status.splitlines()}
+    assert {
+        "triad.yaml",
+        ".github/workflows/mltriad.yml",
+        ".pre-commit-config.yaml",
+        "model-cards/fraud-detector.md",
+        "eval-sets/fraud-holdout.yaml",
+    } <= shown
+
+    again = _run([mltriad, "init", "--example", "demo"], tmp_path)
+    assert again.returncode == 0 and again.stdout.startswith("Nothing to do")
+    assert git(demo, "status", "--porcelain", "--untracked-files=all") == status
+
+    for kind, name in (
+        ("model-card", "churn"),
+        ("decision", "retrain"),
+        ("eval-set", "churn-holdout"),
+    ):
+        made = _run([mltriad, "-C", "demo", "new", kind, name], tmp_path)
+        assert made.returncode == 0, made.stdout + made.stderr
+    report = _run([mltriad, "-C", "demo", "check", "--format", "json"], tmp_path)
+    assert report.returncode == 1
+    findings = json.loads(report.stdout)["findings"]
+    assert {f["path"] for f in findings} == {
+        "model-cards/churn.md",
+        "decisions/0003-retrain.md",
+        "eval-sets/churn-holdout.yaml",
+    }
+    assert {f["rule"] for f in findings} == {"MT601", "MT602"}
