@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Any
 
 from mltriad.documents import Document, ParseError, parse_markdown, parse_yaml
@@ -31,6 +31,7 @@ def stem(path: str) -> str:
     return name.rsplit(".", 1)[0] if "." in name else name
 
 
+@lru_cache(maxsize=1 << 16)  # rules ask for the number of every record, often repeatedly
 def decision_number(path: str) -> int | None:
     match = _DECISION_NUMBER.match(path.rsplit("/", 1)[-1])
     return int(match.group(1)) if match else None
@@ -118,6 +119,8 @@ class Repository:
         self.policy = policy
         self._paths: dict[str, list[str]] = {}
         self._loaded: dict[str, Artifact] = {}
+        self._by_stem: dict[str, dict[str, int]] = {}
+        self._by_number: dict[int, int] | None = None
 
     def paths(self, kind: str) -> list[str]:
         """Paths of every artifact of a kind (`signoff` included), sorted."""
@@ -178,15 +181,35 @@ class Repository:
         """The path of the artifact of `kind` named by `ref` (id, number or file name)."""
         if kind == "decision":
             return self.find_decision(ref)
-        wanted = str(ref)
-        return next((p for p in self.paths(kind) if stem(p) == wanted), None)
+        index = self._stem_index(kind).get(str(ref))
+        return None if index is None else self.paths(kind)[index]
 
     def find_decision(self, ref: str | int) -> str | None:
+        """The first record (in path order) whose file name is `ref` or whose number it names."""
         number = parse_decision_ref(ref)
-        for p in self.paths("decision"):
-            if stem(p) == str(ref) or (number is not None and decision_number(p) == number):
-                return p
-        return None
+        candidates = [self._stem_index("decision").get(str(ref))]
+        if number is not None:
+            candidates.append(self._number_index().get(number))
+        found = [i for i in candidates if i is not None]
+        return self.paths("decision")[min(found)] if found else None
+
+    def _stem_index(self, kind: str) -> dict[str, int]:
+        """Position of the first path of each file stem: look-ups by id cost O(1), not O(n)."""
+        if kind not in self._by_stem:
+            index: dict[str, int] = {}
+            for i, path in enumerate(self.paths(kind)):
+                index.setdefault(stem(path), i)
+            self._by_stem[kind] = index
+        return self._by_stem[kind]
+
+    def _number_index(self) -> dict[int, int]:
+        if self._by_number is None:
+            self._by_number = {}
+            for i, path in enumerate(self.paths("decision")):
+                number = decision_number(path)
+                if number is not None:
+                    self._by_number.setdefault(number, i)
+        return self._by_number
 
 
 def parse_decision_ref(ref: str | int) -> int | None:
@@ -195,5 +218,7 @@ def parse_decision_ref(ref: str | int) -> int | None:
         return None
     if isinstance(ref, int):
         return ref
+    if not isinstance(ref, str):  # schema-invalid data reaches here too: never raise
+        return None
     match = re.search(r"(?:^|[^0-9])0*(\d{1,5})(?:[^0-9]|$)", ref)
     return int(match.group(1)) if match else None

@@ -39,7 +39,7 @@ class MltriadError(Exception):
             where = f"{self.path}:{self.line}: " if self.line else f"{self.path}: "
         text = f"{where}{self.message}"
         if self.hint:
-            text += f" {self.hint}"
+            text += ("" if text.endswith((".", "!", "?", ":")) else ".") + f" {self.hint}"
         return text
 
 
