@@ -194,3 +194,21 @@ def test_internal_error_is_one_line_with_a_log(
     assert "internal error: RuntimeError: boom" in result.output
     log = isolated_home / ".cache" / "mltriad" / "mltriad.log"
     assert "Traceback" in log.read_text()
+
+
+def test_github_and_sarif_paths_are_relative_to_the_git_root(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from tests.helpers import EXAMPLE_REPO, make_repo
+
+    outer = make_repo(tmp_path / "mono", None, commit=False)
+    shutil.copytree(EXAMPLE_REPO, outer / "ml")
+    break_card(outer / "ml")
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(tmp_path / "summary.md"))
+    annotations = invoke(["-C", str(outer / "ml"), "check", "--format", "github"]).output
+    assert "::error file=ml/model-cards/fraud-detector.md,line=5" in annotations
+    sarif = json.loads(invoke(["-C", str(outer / "ml"), "check", "--format", "sarif"]).output)
+    location = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "ml/model-cards/fraud-detector.md"

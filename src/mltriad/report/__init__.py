@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, TextIO
 
 from mltriad.findings import Finding, Severity
@@ -26,6 +27,12 @@ class Report:
     markdown: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     verdict: str | None = None  # the gate's "pass" / "blocked"
+    # The folder of triad.yaml relative to the git repository's root ("" when they are the
+    # same): GitHub annotations and SARIF locations are relative to the repository root.
+    prefix: str = ""
+
+    def repo_path(self, path: str) -> str:
+        return f"{self.prefix}/{path}" if self.prefix else path
 
     def count(self, severity: Severity) -> int:
         return sum(1 for f in self.findings if f.severity is severity)
@@ -49,6 +56,16 @@ class Report:
         if self.verdict:
             text = f"{text} Merge {'allowed' if self.verdict == 'pass' else 'BLOCKED'}."
         return text
+
+
+def repository_prefix(root: Path) -> str:
+    """`root` relative to the enclosing git work tree (found without running git)."""
+    root = root.resolve()
+    for folder in (root, *root.parents):
+        if (folder / ".git").exists():
+            relative = root.relative_to(folder).as_posix()
+            return "" if relative == "." else relative
+    return ""
 
 
 def render(fmt: str, report: Report, out: TextIO) -> None:

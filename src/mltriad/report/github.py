@@ -23,10 +23,10 @@ def _escape_property(value: str) -> str:
     return _escape_data(value).replace(":", "%3A").replace(",", "%2C")
 
 
-def annotation(f: Finding) -> str:
+def annotation(f: Finding, path: str | None = None) -> str:
     props = ",".join(
         [
-            f"file={_escape_property(f.path)}",
+            f"file={_escape_property(path or f.path)}",
             f"line={f.line}",
             f"col={f.col}",
             f"title={_escape_property(f.rule)}",
@@ -62,7 +62,7 @@ def summary_markdown(report: Report) -> str:
 
 def render(report: Report, out: TextIO) -> None:
     for f in report.findings:
-        out.write(annotation(f) + "\n")
+        out.write(annotation(f, report.repo_path(f.path)) + "\n")
     text.render(report, out)
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary_path:

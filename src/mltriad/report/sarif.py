@@ -50,7 +50,10 @@ def document(report: Report) -> dict[str, Any]:
                         "locations": [
                             {
                                 "physicalLocation": {
-                                    "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},
+                                    "artifactLocation": {
+                                        "uri": report.repo_path(f.path),
+                                        "uriBaseId": "%SRCROOT%",
+                                    },
                                     "region": {"startLine": f.line, "startColumn": f.col},
                                 }
                             }
