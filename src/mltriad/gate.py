@@ -1,0 +1,443 @@
+"""`mltriad gate`: may HEAD merge into BASE?
+
+The change is everything from merge-base(BASE, HEAD) to HEAD (renames count as a
+deletion plus an addition). The policy, roster and signing keys are read from the BASE
+commit, never from the change. Each governed file the change adds, modifies or deletes
+needs a sign-off from every required role that counts: a schema-valid record in its
+place, for the exact version at HEAD (or for the removal of the exact version deleted),
+by a member of the role, whose identity holds (the author of the commit that last wrote
+the record, or an SSH signature), one person per role with `distinct_signers`. When the
+gate cannot decide (no repository, unknown ref, shallow history, no merge base, unusable
+base policy) it raises a GitError or ConfigError (exit 2): it never passes by default.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mltriad.artifacts import Repository
+from mltriad.documents import ParseError
+from mltriad.errors import GitError, MltriadError
+from mltriad.findings import Finding, finding, rule
+from mltriad.gitrepo import FETCH_HINT, Change, Commit, GitRepo, GitTree, is_null
+from mltriad.policy import Member, Policy
+from mltriad.report import Report
+from mltriad.rules.signoff_rules import (
+    AUTHOR_MISMATCH,
+    MISSING,
+    NO_SIGNER,
+    REPLAYED,
+    SYMLINK,
+)
+from mltriad.signoffs import SignOff, governed_kind, read_record, record_path
+from mltriad.status import (
+    Cell,
+    Problem,
+    Prover,
+    Requirement,
+    Row,
+    base_policy,
+    evaluate,
+    markdown_table,
+    requirement,
+    signature_prover,
+    text_lines,
+)
+
+_DEFAULT_BASES = ("origin/HEAD", "origin/main", "origin/master", "main", "master")
+_SUBMODULE = "160000"
+_SYMLINK = "120000"
+_KEY_EXAMPLE = "~/.ssh/id_ed25519"
+
+
+@dataclass(frozen=True)
+class Refs:
+    """What to compare, and where that choice came from."""
+
+    base: str
+    head: str
+    source: str
+    suggest_base: str  # what a person would pass as --base on their own clone
+
+
+@dataclass
+class GateResult:
+    rows: list[Row]
+    findings: list[Finding]
+    policy: Policy
+    refs: Refs
+    base: str
+    head: str
+    merge_base: str
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return not any(f.blocks for f in self.findings)
+
+
+def gate(
+    root: Path,
+    base: str | None = None,
+    head: str | None = None,
+    env: Mapping[str, str] | None = None,
+) -> GateResult:
+    """Decide whether `head` may merge into `base` (see the module's docstring)."""
+    environ = os.environ if env is None else env
+    with GitRepo.open(root) as repo:
+        if repo.is_shallow():
+            raise GitError(
+                "this clone is shallow, so the gate cannot see the history it must check",
+                hint=FETCH_HINT,
+            )
+        refs = choose_refs(repo, base, head, environ)
+        base_sha = repo.resolve(refs.base, what="base")
+        head_sha = repo.resolve(refs.head, what="head")
+        fork = repo.merge_base(base_sha, head_sha)
+        base_tree = repo.tree(base_sha, f"base commit {base_sha[:12]} ({refs.base})")
+        policy = base_policy(base_tree)
+        head_tree = repo.tree(head_sha, f"head commit {head_sha[:12]} ({refs.head})")
+        needs = requirements(repo, repo.changes(fork, head_sha), policy, head_tree)
+        records = _records(head_tree, policy, needs)
+        prove = _prover(repo, policy, fork, head_sha, records, base_tree)
+        rows = [
+            evaluate(
+                need, policy, {r: records.get(_path(policy, need, r)) for r in need.roles}, prove
+            )
+            for need in needs
+        ]
+        found = [
+            cell_finding(row, cell, policy, refs)
+            for row in rows
+            for cell in row.cells
+            if not cell.signed
+        ]
+        found.extend(symlinked_artifacts(head_tree, policy))
+    result = GateResult(rows, list(dict.fromkeys(found)), policy, refs, base_sha, head_sha, fork)
+    result.notes = _notes(result)
+    return result
+
+
+# -- which commits --------------------------------------------------------------------------
+def choose_refs(repo: GitRepo, base: str | None, head: str | None, env: Mapping[str, str]) -> Refs:
+    """--base/--head when given; inside GitHub Actions the event's; else the default branch."""
+    if base:
+        return Refs(base, head or "HEAD", "--base", base)
+    if env.get("GITHUB_ACTIONS") == "true":
+        return github_refs(repo, head, env)
+    for candidate in _DEFAULT_BASES:
+        if repo.exists(candidate):
+            return Refs(candidate, head or "HEAD", f"default base {candidate}", candidate)
+    raise MltriadError(
+        "there is no --base, and no origin/HEAD, main or master branch to compare with",
+        hint="Pass --base with the branch this change will "
+        "merge into, for example `mltriad gate --base origin/main`.",
+    )
+
+
+def github_refs(repo: GitRepo, head: str | None, env: Mapping[str, str]) -> Refs:
+    """Base and head from the GitHub Actions event that started the workflow."""
+    name = env.get("GITHUB_EVENT_NAME", "")
+    event = _event(env.get("GITHUB_EVENT_PATH"))
+    if name in ("pull_request", "pull_request_target"):
+        pull = _mapping(event.get("pull_request"))
+        target = _mapping(pull.get("base")).get("ref")
+        suggest = f"origin/{target}" if isinstance(target, str) else "origin/main"
+        if head is None and len(repo.parents(repo.resolve("HEAD"))) == 2:
+            return Refs("HEAD^1", "HEAD^2", f"{name} event: the merge commit's parents", suggest)
+        base_sha = _mapping(pull.get("base")).get("sha")
+        head_sha = _mapping(pull.get("head")).get("sha")
+        if not isinstance(base_sha, str):
+            raise _event_error(name, "pull_request.base.sha")
+        return Refs(
+            base_sha,
+            head or (head_sha if isinstance(head_sha, str) else "HEAD"),
+            f"{name} event: pull_request.base.sha",
+            suggest,
+        )
+    if name == "merge_group":
+        group = _mapping(event.get("merge_group"))
+        base_sha, head_sha = group.get("base_sha"), group.get("head_sha")
+        if not isinstance(base_sha, str):
+            raise _event_error(name, "merge_group.base_sha")
+        target = str(group.get("base_ref", "refs/heads/main")).removeprefix("refs/heads/")
+        return Refs(
+            base_sha,
+            head or (head_sha if isinstance(head_sha, str) else "HEAD"),
+            "merge_group event: merge_group.base_sha",
+            f"origin/{target}",
+        )
+    if name == "push":
+        before, after = event.get("before"), event.get("after")
+        if not isinstance(before, str):
+            raise _event_error(name, "before")
+        if is_null(before):
+            raise MltriadError(
+                "this push created the branch, so there is no previous commit to compare with",
+                hint="Pass --base with the branch it will merge into.",
+            )
+        ref = str(event.get("ref", "refs/heads/main")).removeprefix("refs/heads/")
+        return Refs(
+            before,
+            head or (after if isinstance(after, str) else "HEAD"),
+            "push event: before",
+            f"origin/{ref}",
+        )
+    raise MltriadError(
+        f"inside GitHub Actions the gate reads base and head from the "
+        f"pull_request, merge_group or push event, not from '{name or 'none'}'",
+        hint="Run the workflow on those events, or pass --base and --head.",
+    )
+
+
+def _event(path: str | None) -> dict[str, Any]:
+    if not path:
+        raise MltriadError(
+            "GITHUB_EVENT_PATH is not set, so the event cannot be read",
+            hint="Pass --base and --head.",
+        )
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except (OSError, ValueError) as exc:
+        raise MltriadError(
+            f"the event file {path} cannot be read ({exc})", hint="Pass --base and --head."
+        ) from None
+    return data if isinstance(data, dict) else {}
+
+
+def _mapping(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _event_error(name: str, key: str) -> MltriadError:
+    return MltriadError(f"the {name} event has no {key}", hint="Pass --base and --head.")
+
+
+# -- what needs sign-off --------------------------------------------------------------------
+def requirements(
+    repo: GitRepo, changes: Iterable[Change], policy: Policy, head_tree: GitTree
+) -> list[Requirement]:
+    """One requirement per governed file the change adds, modifies or deletes."""
+    view = Repository(head_tree, policy)
+    needs = []
+    for change in changes:
+        if _SUBMODULE in (change.old_mode, change.new_mode):
+            continue
+        kind = governed_kind(view, change.path)
+        if kind is None:
+            continue
+        before = repo.blob(change.old_blob) if change.old_blob else None
+        after = repo.blob(change.new_blob) if change.new_blob else None
+        kind_of_change = {"A": "added", "D": "removed"}.get(change.status, "modified")
+        needs.append(requirement(policy, kind, change.path, kind_of_change, after, before))
+    return needs
+
+
+def symlinked_artifacts(tree: GitTree, policy: Policy) -> list[Finding]:
+    """Governed paths that are symbolic links: their content could change unseen."""
+    view = Repository(tree, policy)
+    return [
+        finding(
+            SYMLINK,
+            path,
+            f"{path} is a symbolic link; an artifact must be a file, "
+            "or changes to what it points at would merge without sign-off; replace "
+            "the link with the file",
+        )
+        for path, entry in tree.entries.items()
+        if entry.mode == _SYMLINK and governed_kind(view, path) is not None
+    ]
+
+
+def _path(policy: Policy, need: Requirement, role: str) -> str:
+    return record_path(policy.signoff_dir, need.artifact, role)
+
+
+def _records(tree: GitTree, policy: Policy, needs: Iterable[Requirement]) -> dict[str, bytes]:
+    found = {}
+    for need in needs:
+        for role in need.roles:
+            path = _path(policy, need, role)
+            try:
+                if tree.exists(path):
+                    found[path] = tree.read_bytes(path)
+            except ParseError:
+                continue  # oversized, or a symlink out of the tree: it counts for nothing
+    return found
+
+
+# -- identity ---------------------------------------------------------------------------------
+def _prover(
+    repo: GitRepo,
+    policy: Policy,
+    fork: str,
+    head: str,
+    records: Mapping[str, bytes],
+    base_tree: GitTree,
+) -> Prover:
+    writers = repo.last_writers(fork, head, records, policy.signoff_dir)
+    if policy.identity == "signature":
+        return _signature_prover(policy, writers, base_tree)
+    return _author_prover(writers)
+
+
+def _not_in_change(record: SignOff, rule_id: str) -> Problem:
+    return Problem(
+        rule_id,
+        f"the record at {record.path} was not written in this change "
+        "(it is as it was before), so it cannot approve it; sign again",
+    )
+
+
+def _author_prover(writers: Mapping[str, Commit | None]) -> Prover:
+    def prove(record: SignOff, member: Member) -> Problem | None:
+        writer = writers.get(record.path)
+        if writer is None:
+            return _not_in_change(record, AUTHOR_MISMATCH.id)
+        if writer.author_email.lower() != member.email.lower():
+            kind = "merge commit" if len(writer.parents) > 1 else "commit"
+            return Problem(
+                AUTHOR_MISMATCH.id,
+                f"the record names {record.signer}, but the "
+                f"{kind} that last wrote it ({writer.sha[:12]}) is authored by "
+                f"{writer.author_name} <{writer.author_email}>",
+            )
+        return None
+
+    return prove
+
+
+def _signature_prover(
+    policy: Policy, writers: Mapping[str, Commit | None], base_tree: GitTree
+) -> Prover:
+    check_signature = signature_prover(policy)
+
+    def prove(record: SignOff, member: Member) -> Problem | None:
+        if writers.get(record.path) is None:
+            return _not_in_change(record, REPLAYED.id)
+        problem = check_signature(record, member)
+        if problem is not None:
+            return problem
+        return _replayed(record, base_tree)
+
+    return prove
+
+
+def _replayed(record: SignOff, base_tree: GitTree) -> Problem | None:
+    """A signed record older than the base's record in its place was restored from history."""
+    if not base_tree.exists(record.path):
+        return None
+    older, _ = read_record(record.path, base_tree.read_bytes(record.path))
+    if older is None:
+        return None
+    mine, theirs = record.when, older.when
+    if mine is not None and theirs is not None and mine < theirs:
+        return Problem(
+            REPLAYED.id,
+            f"the record is dated {record.date}, older than the one "
+            f"on the base branch ({older.date}, by {older.signer}): an earlier "
+            "sign-off restored from history does not count",
+        )
+    return None
+
+
+# -- findings and report ----------------------------------------------------------------------
+def signoff_command(row: Row, role: str, policy: Policy, refs: Refs) -> str:
+    """The exact command a member of `role` runs to sign this row's artifact."""
+    command = f"mltriad signoff {row.artifact} --role {role}"
+    if row.removal:
+        command += f" --base {refs.suggest_base}"
+    if policy.identity == "signature":
+        command += f" --key {_KEY_EXAMPLE}"
+    return command
+
+
+def cell_finding(row: Row, cell: Cell, policy: Policy, refs: Refs) -> Finding:
+    """A blocking finding for a sign-off that does not count, with the way to fix it."""
+    subject = _subject(row)
+    message = f"{subject} needs the {cell.role} sign-off: {cell.reason}."
+    if cell.rule == NO_SIGNER.id:
+        message += (
+            " Add the role and its members to triad.yaml in a change of its own, "
+            "merge it, then sign."
+        )
+    else:
+        record = record_path(policy.signoff_dir, row.artifact, cell.role)
+        command = signoff_command(row, cell.role, policy, refs)
+        how = (
+            "with the signer as the commit's author"
+            if policy.identity == "author"
+            else "(anyone may commit it)"
+        )
+        message += f" May sign: {cell.who_may_sign()}. Run `{command}`, then commit {record} {how}."
+    rule_ = rule(cell.rule or MISSING.id)
+    at_record = cell.rule not in (MISSING.id, NO_SIGNER.id)
+    return finding(rule_, cell.record if at_record else row.artifact, message)
+
+
+def _subject(row: Row) -> str:
+    if row.kind == "policy":
+        return f"the {'removal of' if row.removal else 'change to'} {row.artifact} (the policy)"
+    if row.removal:
+        return f"the removal of {row.artifact}"
+    return f"{row.artifact} ({row.change})"
+
+
+def _notes(result: GateResult) -> list[str]:
+    refs = result.refs
+    notes = [
+        f"Base {refs.base} ({result.base[:12]}), head {refs.head} ({result.head[:12]}), "
+        f"merge base {result.merge_base[:12]} [{refs.source}]; policy, roster and keys "
+        f"from the base ({result.policy.identity} identity)."
+    ]
+    if not result.rows:
+        notes.append("No governed artifact changed: nothing needs sign-off.")
+    for row in result.rows:
+        if row.kind == "policy" and not row.cells:
+            notes.append(
+                f"{row.artifact} changes while no role of the base policy has "
+                "members: accepted without sign-off (the first roster)."
+            )
+    return notes
+
+
+def gate_report(result: GateResult, *, table_in_notes: bool = True) -> Report:
+    """The gate as a Report: findings, the artifacts x roles table, and the verdict.
+
+    The table is always in `markdown` (GitHub's step summary) and `extra` (JSON); in the
+    notes, which every format prints, only when asked (for the text format)."""
+    refs = result.refs
+    header = (
+        f"Base `{refs.base}` ({result.base[:12]}), head `{refs.head}` "
+        f"({result.head[:12]}), merge base {result.merge_base[:12]}. Policy, roster "
+        f"and keys from the base; identity: {result.policy.identity}."
+    )
+    markdown = f"{header}\n\n{markdown_table(result.rows, result.policy)}\n"
+    extra = {
+        "gate": {
+            "base": {"ref": refs.base, "sha": result.base},
+            "head": {"ref": refs.head, "sha": result.head},
+            "merge_base": result.merge_base,
+            "source": refs.source,
+            "identity": result.policy.identity,
+        },
+        "artifacts": [row.to_dict() for row in result.rows],
+    }
+    return Report(
+        "gate",
+        result.findings,
+        len(result.rows),
+        notes=[
+            *result.notes,
+            *(text_lines([r for r in result.rows if r.cells]) if table_in_notes else []),
+        ],
+        markdown=markdown,
+        extra=extra,
+        verdict="pass" if result.passed else "blocked",
+    )

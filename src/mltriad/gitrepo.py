@@ -1,0 +1,553 @@
+"""All git access: one repository, its commits, trees and history, through GitPython.
+
+git's own `GIT_*` variables are removed from the environment of every git process
+(pre-commit and git hooks set GIT_DIR, GIT_INDEX_FILE or GIT_WORK_TREE, which would
+point git at another repository or index than the one being read). The number of git
+processes is kept independent of the number of artifacts: one `ls-tree` per commit
+read, one persistent `cat-file --batch` for every blob, one `log` and one
+`diff-tree --stdin` for the whole history of a change.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from mltriad.documents import FILE_TOO_LARGE, OUTSIDE_REPOSITORY, ParseError
+from mltriad.errors import GitError
+from mltriad.snapshot import DEFAULT_MAX_BYTES, glob_regex, normalize
+
+if TYPE_CHECKING:
+    import git
+
+FETCH_HINT = (
+    "The gate needs the full history: in GitHub Actions give actions/checkout "
+    "`fetch-depth: 0`; in a local clone run `git fetch --unshallow`."
+)
+
+# Variables that choose how git runs, not which repository or index it reads (as in
+# pre-commit's git module), plus where the user's own configuration lives.
+_KEPT_GIT_VARIABLES = frozenset(
+    {
+        "GIT_EXEC_PATH",
+        "GIT_SSH",
+        "GIT_SSH_COMMAND",
+        "GIT_SSL_CAINFO",
+        "GIT_SSL_NO_VERIFY",
+        "GIT_CONFIG_COUNT",
+        "GIT_HTTP_PROXY_AUTHMETHOD",
+        "GIT_ALLOW_PROTOCOL",
+        "GIT_ASKPASS",
+        "GIT_CONFIG_GLOBAL",
+        "GIT_CONFIG_SYSTEM",
+        "GIT_CONFIG_NOSYSTEM",
+        "GIT_TERMINAL_PROMPT",
+    }
+)
+_SYMLINK = "120000"
+_MAX_SYMLINK_HOPS = 8
+_NULL_SHA = frozenset({"0" * 40, "0" * 64})
+
+
+def is_stripped(name: str) -> bool:
+    """Whether a variable is removed from git's environment."""
+    return (
+        name.startswith("GIT_")
+        and name not in _KEPT_GIT_VARIABLES
+        and not name.startswith(("GIT_CONFIG_KEY_", "GIT_CONFIG_VALUE_"))
+    )
+
+
+@contextmanager
+def _scrubbed_environ() -> Iterator[None]:
+    # GitPython starts every process from a copy of os.environ and can add variables
+    # but not remove them: take ours out for the duration of the call.
+    saved = {k: os.environ.pop(k) for k in list(os.environ) if is_stripped(k)}
+    try:
+        yield
+    finally:
+        os.environ.update(saved)
+
+
+def is_null(sha: str) -> bool:
+    """git's all-zero object id (a branch that did not exist before a push)."""
+    return sha in _NULL_SHA
+
+
+@dataclass(frozen=True)
+class Change:
+    """One path changed between two commits; renames are a deletion plus an addition."""
+
+    status: str  # A, D, M or T
+    path: str
+    old_blob: str | None
+    new_blob: str | None
+    old_mode: str
+    new_mode: str
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    parents: tuple[str, ...]
+    author_name: str
+    author_email: str
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A file in a commit's tree."""
+
+    mode: str
+    blob: str
+    size: int
+
+
+class GitRepo:
+    """A git repository, opened at (or above) a folder; close it when done."""
+
+    def __init__(self, repo: git.Repo, prefix: str) -> None:
+        self._repo = repo
+        self._git = repo.git
+        # Replacement objects would let local refs rewrite what history says.
+        self._git.update_environment(GIT_NO_REPLACE_OBJECTS="1")
+        self.root = Path(str(repo.working_tree_dir or repo.git_dir))
+        self.prefix = prefix  # the folder of triad.yaml inside the repository, "" at the top
+
+    @classmethod
+    def open(cls, folder: Path) -> GitRepo:
+        """The repository holding `folder`; GitError when there is none."""
+        gitpython = _gitpython()
+        with _scrubbed_environ():
+            try:
+                repo = gitpython.Repo(folder, search_parent_directories=True)
+            except (gitpython.InvalidGitRepositoryError, gitpython.NoSuchPathError):
+                raise GitError(
+                    f"{folder} is not inside a git repository",
+                    hint="Run mltriad in a clone of the repository, or pass -C with its path.",
+                ) from None
+        if repo.bare or repo.working_tree_dir is None:
+            raise GitError(
+                f"{folder} is a bare repository; mltriad needs a working tree",
+                hint="Run it in a clone with a checkout.",
+            )
+        top = Path(str(repo.working_tree_dir)).resolve()
+        try:
+            prefix = folder.resolve().relative_to(top).as_posix()
+        except ValueError:
+            prefix = ""
+        return cls(repo, "" if prefix == "." else prefix)
+
+    def close(self) -> None:
+        self._repo.close()
+
+    def __enter__(self) -> GitRepo:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- running git -------------------------------------------------------------------
+    def _run(self, *args: str, stdin: bytes | None = None) -> bytes:
+        gitpython = _gitpython()
+        command = [gitpython.Git.GIT_PYTHON_GIT_EXECUTABLE or "git", *args]
+        with _scrubbed_environ(), tempfile.TemporaryFile() as feed:
+            if stdin is not None:
+                feed.write(stdin)
+                feed.seek(0)
+            try:
+                out = self._git.execute(
+                    command,
+                    istream=feed if stdin is not None else None,
+                    stdout_as_string=False,
+                    strip_newline_in_stdout=False,
+                )
+            except gitpython.GitCommandNotFound:
+                raise _not_installed() from None
+            except gitpython.GitCommandError as exc:
+                raise GitError(_stderr(exc, args)) from None
+        assert isinstance(out, bytes)
+        return out
+
+    def _object(self, name: str) -> tuple[str, str, bytes] | None:
+        """(sha, type, data) of an object name through the persistent `cat-file --batch`."""
+        try:
+            with _scrubbed_environ():
+                sha, kind, _size, data = self._git.get_object_data(name)
+        except ValueError:
+            return None
+        except _gitpython().GitCommandNotFound:
+            raise _not_installed() from None
+        return _text(sha), _text(kind), data
+
+    # -- refs and commits --------------------------------------------------------------
+    def resolve(self, ref: str, *, what: str = "ref") -> str:
+        """The commit sha a ref names; GitError for an unknown ref."""
+        if not ref or "\n" in ref or ref.startswith("-"):
+            raise GitError(f"'{ref}' is not a valid {what}", hint="Name a branch, tag or commit.")
+        header: tuple[str | bytes, str | bytes, int] = ("", "", 0)
+        try:
+            with _scrubbed_environ():
+                header = self._git.get_object_header(f"{ref}^{{commit}}")
+        except ValueError:
+            pass  # cat-file answered "missing"
+        except _gitpython().GitCommandNotFound:
+            raise _not_installed() from None
+        sha, kind = _text(header[0]), _text(header[1])
+        if kind != "commit":
+            hint = (
+                FETCH_HINT
+                if self.is_shallow()
+                else (
+                    "Check the name (`git branch -a` lists branches); fetch it first if it is "
+                    "on the remote (`git fetch origin`)."
+                )
+            )
+            raise GitError(
+                f"the {what} '{ref}' does not name a commit in this repository", hint=hint
+            )
+        return sha
+
+    def exists(self, ref: str) -> bool:
+        try:
+            self.resolve(ref)
+        except GitError:
+            return False
+        return True
+
+    def is_shallow(self) -> bool:
+        return Path(str(self._repo.common_dir), "shallow").exists()
+
+    def parents(self, sha: str) -> tuple[str, ...]:
+        found = self._object(sha)
+        if found is None or found[1] != "commit":
+            raise GitError(
+                f"the commit {sha[:12]} is missing from this repository", hint=FETCH_HINT
+            )
+        parents = []
+        for line in found[2].split(b"\n"):
+            if not line:
+                break
+            if line.startswith(b"parent "):
+                parents.append(_text(line[7:].strip()))
+        return tuple(parents)
+
+    def merge_base(self, base: str, head: str) -> str:
+        try:
+            out = self._run("merge-base", base, head)
+        except GitError:
+            out = b""
+        sha = _text(out).strip()
+        if not sha:
+            raise GitError(
+                f"the commits {base[:12]} and {head[:12]} have no common ancestor (no merge base)",
+                hint=FETCH_HINT
+                if self.is_shallow()
+                else "Check that --base names the branch this change will merge into.",
+            )
+        return sha.split()[0]
+
+    def commits(self, since: str, until: str) -> dict[str, Commit]:
+        """Every commit reachable from `until` and not from `since`, with its author."""
+        out = self._run(
+            "log",
+            "--no-show-signature",
+            "--no-color",
+            "--format=%H%x1f%P%x1f%an%x1f%ae%x1e",
+            f"{since}..{until}",
+            "--",
+        )
+        result: dict[str, Commit] = {}
+        for entry in _text(out).split("\x1e"):
+            line = entry.strip("\n")
+            if not line:
+                continue
+            sha, parents, name, email = line.split("\x1f")
+            result[sha] = Commit(sha, tuple(parents.split()), name, email)
+        return result
+
+    def paths_changed_per_parent(
+        self, commits: Iterable[Commit], pathspec: str
+    ) -> dict[tuple[str, str | None], set[str]]:
+        """For each (commit, parent) pair, the paths under `pathspec` that differ.
+
+        Merges are compared with each parent separately: a file that a merge commit
+        changes relative to every parent was written by the merge itself. One process.
+        """
+        pairs: list[tuple[str, str | None]] = []
+        for commit in commits:
+            pairs.extend((commit.sha, p) for p in commit.parents)
+            if not commit.parents:
+                pairs.append((commit.sha, None))
+        result: dict[tuple[str, str | None], set[str]] = {pair: set() for pair in pairs}
+        if not pairs:
+            return result
+        feed = "".join(f"{c} {p}\n" if p else f"{c}\n" for c, p in pairs).encode()
+        out = self._run(
+            "diff-tree",
+            "--stdin",
+            "--always",
+            "--root",
+            "-r",
+            "-z",
+            "--no-renames",
+            "--no-abbrev",
+            "--",
+            self._repo_path(pathspec),
+            stdin=feed,
+        )
+        tokens = out.split(b"\0")
+        index = -1
+        i = 0
+        while i < len(tokens):
+            token = tokens[i]
+            if token.startswith(b":"):
+                if index >= 0 and i + 1 < len(tokens):
+                    path = self._local_path(_text(tokens[i + 1]))
+                    if path is not None:
+                        result[pairs[index]].add(path)
+                i += 2
+                continue
+            if token.strip():
+                index += 1
+            i += 1
+        return result
+
+    def last_writers(
+        self, since: str, until: str, paths: Iterable[str], under: str
+    ) -> dict[str, Commit | None]:
+        """For each path (below the folder `under`), the commit between `since` (excluded)
+        and `until` that last wrote its content as it is at `until`, or None when it was
+        not written there (it is as it was at `since`).
+
+        The walk follows, from `until`, a parent whose version of the path is the same;
+        a commit whose version differs from every parent wrote it, merges included (a
+        merge that changes a file is its author's work, whoever wrote the parents).
+        """
+        wanted = list(paths)
+        commits = self.commits(since, until)
+        if not wanted or not commits:
+            return dict.fromkeys(wanted)
+        changed = self.paths_changed_per_parent(commits.values(), under)
+        return {path: _writer(path, until, commits, changed) for path in wanted}
+
+    # -- trees and blobs ---------------------------------------------------------------
+    def changes(self, old: str, new: str) -> list[Change]:
+        """Files changed from commit `old` to commit `new` (below the prefix)."""
+        args = ["diff-tree", "-r", "-z", "--no-renames", "--no-abbrev", old, new]
+        if self.prefix:
+            args += ["--", self.prefix + "/"]
+        tokens = self._run(*args).split(b"\0")
+        found: list[Change] = []
+        for i in range(0, len(tokens) - 1, 2):
+            meta = _text(tokens[i])
+            if not meta.startswith(":"):
+                continue
+            old_mode, new_mode, old_blob, new_blob, status = meta[1:].split(" ")
+            path = self._local_path(_text(tokens[i + 1]))
+            if path is None:
+                continue
+            found.append(
+                Change(
+                    status[0],
+                    path,
+                    None if is_null(old_blob) else old_blob,
+                    None if is_null(new_blob) else new_blob,
+                    old_mode,
+                    new_mode,
+                )
+            )
+        return found
+
+    def entries(self, commit: str) -> dict[str, Entry]:
+        """Every file of a commit (below the prefix), by repository-relative path."""
+        args = ["ls-tree", "-r", "-l", "-z", "--full-tree", commit]
+        if self.prefix:
+            args += ["--", self.prefix + "/"]
+        result: dict[str, Entry] = {}
+        for item in self._run(*args).split(b"\0"):
+            if not item:
+                continue
+            meta, _, raw_path = item.partition(b"\t")
+            mode, kind, blob, size = meta.split()
+            if kind != b"blob":
+                continue  # submodules
+            path = self._local_path(_text(raw_path))
+            if path is not None:
+                result[path] = Entry(_text(mode), _text(blob), int(size) if size.isdigit() else 0)
+        return result
+
+    def blob(self, sha: str) -> bytes:
+        found = self._object(sha)
+        if found is None or found[1] != "blob":
+            raise GitError(
+                f"the file object {sha[:12]} is missing from this repository", hint=FETCH_HINT
+            )
+        return found[2]
+
+    def tree(self, commit: str, label: str) -> GitTree:
+        return GitTree(self, commit, label)
+
+    def last_version(self, path: str, commit: str = "HEAD") -> tuple[str, bytes] | None:
+        """The commit and content of the last version of `path` at or before `commit`.
+
+        For a file that has since been deleted: the content its deletion removed.
+        """
+        full = self._repo_path(path)
+        current = self._object(f"{commit}:{full}")
+        if current is not None and current[1] == "blob":
+            return self.resolve(commit), current[2]
+        out = _text(
+            self._run("log", "-1", "--no-show-signature", "--format=%H", commit, "--", full)
+        ).strip()
+        if not out:
+            return None
+        for parent in self.parents(out):
+            found = self._object(f"{parent}:{full}")
+            if found is not None and found[1] == "blob":
+                return parent, found[2]
+        return None
+
+    def config(self, key: str) -> str | None:
+        try:
+            out = self._run("config", "--get", key)
+        except GitError:
+            return None
+        value = _text(out).strip()
+        return value or None
+
+    # -- paths -------------------------------------------------------------------------
+    def _repo_path(self, path: str) -> str:
+        return f"{self.prefix}/{path}" if self.prefix else path
+
+    def _local_path(self, path: str) -> str | None:
+        if not self.prefix:
+            return path
+        if path.startswith(self.prefix + "/"):
+            return path[len(self.prefix) + 1 :]
+        return None
+
+
+class GitTree:
+    """The files of one commit, behind the `Snapshot` interface.
+
+    The tree is listed once (`ls-tree -r`) on first use; blobs come from the repository's
+    persistent `cat-file --batch`. Symbolic links are followed inside the tree only.
+    """
+
+    def __init__(self, repo: GitRepo, commit: str, label: str) -> None:
+        self.repo = repo
+        self.commit = commit
+        self.label = label
+        self._entries: dict[str, Entry] | None = None
+
+    @property
+    def entries(self) -> dict[str, Entry]:
+        if self._entries is None:
+            self._entries = self.repo.entries(self.commit)
+        return self._entries
+
+    def entry(self, path: str) -> Entry | None:
+        """The tree entry of a file, symbolic links resolved; None if there is none."""
+        clean = normalize(path)
+        if clean is None:
+            raise ParseError(
+                OUTSIDE_REPOSITORY.id,
+                f"the path '{path}' leads outside the repository; it was not read",
+            )
+        for _ in range(_MAX_SYMLINK_HOPS):
+            found = self.entries.get(clean)
+            if found is None or found.mode != _SYMLINK:
+                return found
+            target = self.repo.blob(found.blob).decode("utf-8", "surrogateescape")
+            joined = posixpath.join(posixpath.dirname(clean), target)
+            resolved = normalize(joined) if not target.startswith("/") else None
+            if resolved is None:
+                raise ParseError(
+                    OUTSIDE_REPOSITORY.id,
+                    f"'{clean}' is a symlink to {target}, outside the repository; it was not read",
+                )
+            clean = resolved
+        raise ParseError(
+            OUTSIDE_REPOSITORY.id,
+            f"'{path}' is a chain of symlinks too long to follow; it was not read",
+        )
+
+    def read_bytes(self, path: str, limit: int = DEFAULT_MAX_BYTES) -> bytes:
+        found = self.entry(path)
+        if found is None:
+            raise FileNotFoundError(f"{path} is not in {self.label}")
+        if found.size > limit:
+            raise ParseError(
+                FILE_TOO_LARGE.id,
+                f"the file is {found.size:,} bytes, over the "
+                f"limit of {limit:,} bytes for an artifact; it was not read",
+            )
+        return self.repo.blob(found.blob)
+
+    def exists(self, path: str) -> bool:
+        try:
+            return self.entry(path) is not None
+        except ParseError:
+            return False
+
+    def glob(self, pattern: str) -> list[str]:
+        regex = glob_regex(pattern)
+        return sorted(p for p in self.entries if regex.match(p))
+
+    def blob_id(self, path: str) -> str | None:
+        """The object id of a file's content (without following symlinks)."""
+        found = self.entries.get(path)
+        return found.blob if found is not None else None
+
+
+def _writer(
+    path: str,
+    start: str,
+    commits: Mapping[str, Commit],
+    changed: Mapping[tuple[str, str | None], set[str]],
+) -> Commit | None:
+    sha = start
+    while True:
+        commit = commits.get(sha)
+        if commit is None:
+            return None  # reached history before `since`: not written in the range
+        if not commit.parents:
+            return commit if path in changed.get((sha, None), set()) else None
+        same = [p for p in commit.parents if path not in changed.get((sha, p), set())]
+        if not same:
+            return commit
+        sha = same[0]
+
+
+def _gitpython() -> Any:
+    """GitPython, imported on first use (commands that do not need git do not pay for it)."""
+    # Without git on PATH, GitPython's import would fail with a long message of its own;
+    # the first command then raises GitCommandNotFound, which _run turns into a sentence.
+    os.environ.setdefault("GIT_PYTHON_REFRESH", "quiet")
+    import git as gitpython
+
+    return gitpython
+
+
+def _not_installed() -> GitError:
+    return GitError(
+        "git is not installed or not on PATH",
+        hint="Install git (https://git-scm.com) and run again.",
+    )
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode("utf-8", "surrogateescape") if isinstance(value, bytes) else value
+
+
+def _stderr(exc: Any, args: Sequence[str]) -> str:
+    detail = _text(exc.stderr or b"").strip().replace("\n", " ")
+    detail = detail.removeprefix("stderr: ").strip("'").strip()
+    return f"`git {args[0]}` failed: {detail or exc}"

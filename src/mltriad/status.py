@@ -1,0 +1,577 @@
+"""The sign-off matrix: for each artifact, each required role as signed, stale or missing.
+
+`signoff_matrix(snapshot, policy)` is the data API (the `status` command, the gate's
+summary table and the site all use it): a list of `Row`s, one per artifact, each with one
+`Cell` per required role saying who signed and when, or why the sign-off does not count,
+and who may sign. The gate passes a `prove` function that also checks identity against
+git history or SSH signatures; without one, a cell is `signed` when a member's record
+matches the artifact's current digest (and, in signature mode, its signature verifies
+when `verify_signatures` is on).
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from mltriad.artifacts import Repository, digest_bytes, parse
+from mltriad.documents import ParseError
+from mltriad.errors import ConfigError
+from mltriad.policy import POLICY_PATH, Member, Policy, load_policy, read_policy
+from mltriad.rules.signoff_rules import (
+    INVALID,
+    MISPLACED,
+    MISSING,
+    NO_SIGNER,
+    NOT_A_MEMBER,
+    SAME_SIGNER,
+    STALE,
+)
+from mltriad.signoffs import (
+    GOVERNED_KINDS,
+    REMOVED,
+    SignOff,
+    read_record,
+    read_whole,
+    record_path,
+    removal_digest,
+    verify,
+)
+from mltriad.snapshot import Snapshot, WorkTree
+
+
+class State(str, enum.Enum):
+    SIGNED = "signed"
+    STALE = "stale"
+    MISSING = "missing"
+    INVALID = "invalid"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a record does not count: a rule id and a sentence."""
+
+    rule: str
+    reason: str
+
+
+Prover = Callable[[SignOff, Member], "Problem | None"]
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """One artifact's need for sign-off: which version (digest) and which roles."""
+
+    artifact: str
+    kind: str
+    change: str  # added, modified, removed, or current (status without a base)
+    digest: str
+    roles: tuple[str, ...]
+
+    @property
+    def removal(self) -> bool:
+        return self.digest.startswith(REMOVED)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One role's sign-off of one artifact."""
+
+    role: str
+    state: State
+    record: str
+    may_sign: tuple[Member, ...] = ()
+    signer_name: str | None = None
+    signer_email: str | None = None
+    date: str | None = None
+    rule: str | None = None
+    reason: str = ""
+
+    @property
+    def signed(self) -> bool:
+        return self.state is State.SIGNED
+
+    def who_may_sign(self) -> str:
+        if not self.may_sign:
+            return "nobody (the role has no members)"
+        return ", ".join(f"{m.name} <{m.email}>" for m in self.may_sign)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "role": self.role,
+            "state": self.state.value,
+            "record": self.record,
+            "signer": (
+                {"name": self.signer_name, "email": self.signer_email}
+                if self.signer_email
+                else None
+            ),
+            "date": self.date,
+            "rule": self.rule,
+            "reason": self.reason or None,
+            "may_sign": [{"name": m.name, "email": m.email} for m in self.may_sign],
+        }
+
+
+@dataclass(frozen=True)
+class Row:
+    """One artifact and the sign-off of each role it needs."""
+
+    artifact: str
+    kind: str
+    change: str
+    digest: str
+    cells: tuple[Cell, ...]
+
+    @property
+    def complete(self) -> bool:
+        return all(c.signed for c in self.cells)
+
+    @property
+    def removal(self) -> bool:
+        return self.digest.startswith(REMOVED)
+
+    def cell(self, role: str) -> Cell | None:
+        return next((c for c in self.cells if c.role == role), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "artifact": self.artifact,
+            "kind": self.kind,
+            "change": self.change,
+            "digest": self.digest,
+            "complete": self.complete,
+            "roles": [c.to_dict() for c in self.cells],
+        }
+
+
+# -- what needs sign-off ------------------------------------------------------------------
+def required_roles(
+    policy: Policy, kind: str, versions: Iterable[dict[str, Any]]
+) -> tuple[str, ...]:
+    """The policy's roles for a kind plus those the artifact names in any of its versions
+    (a decision's approvers, an evaluation set's owner): an artifact adds roles, never
+    removes them. A change to the policy needs every role (of `require.policy`) that has
+    members; roles nobody can sign yet are left out so a roster can be filled in."""
+    if kind == "policy":
+        wanted = policy.require.get("policy") or tuple(policy.roles)
+        return tuple(r for r in wanted if r in policy.roles and policy.roles[r].members)
+    roles = list(policy.required_roles(kind))
+    for data in versions:
+        for role in _named_roles(kind, data):
+            if role not in roles:
+                roles.append(role)
+    return tuple(roles)
+
+
+def _named_roles(kind: str, data: dict[str, Any]) -> list[str]:
+    if kind == "decision":
+        approvers = data.get("approvers")
+        return [r for r in approvers if isinstance(r, str)] if isinstance(approvers, list) else []
+    if kind == "eval-set":
+        owner = data.get("owner")
+        return [owner] if isinstance(owner, str) else []
+    return []
+
+
+def requirement(
+    policy: Policy,
+    kind: str,
+    path: str,
+    change: str,
+    current: bytes | None,
+    before: bytes | None = None,
+) -> Requirement:
+    """The requirement for one artifact: `current` content (None when it is removed) and
+    its content `before` the change (None when it is new)."""
+    versions = [_data(kind, path, raw) for raw in (current, before) if raw is not None]
+    if current is None:
+        assert before is not None
+        digest = removal_digest(before)
+    else:
+        digest = digest_bytes(current)
+    return Requirement(path, kind, change, digest, required_roles(policy, kind, versions))
+
+
+def _data(kind: str, path: str, raw: bytes) -> dict[str, Any]:
+    return {} if kind == "policy" else parse(kind, path, raw).data
+
+
+def current_requirements(snapshot: Snapshot, policy: Policy) -> list[Requirement]:
+    """Every model card, decision record and evaluation set of a snapshot, as it is."""
+    repo = Repository(snapshot, policy)
+    found = []
+    for kind in GOVERNED_KINDS:
+        if kind == "policy":
+            continue
+        for path in repo.paths(kind):
+            raw = _content(snapshot, path)
+            if raw is not None:
+                found.append(requirement(policy, kind, path, "current", raw))
+    return found
+
+
+def _content(snapshot: Snapshot, path: str) -> bytes | None:
+    """A file's bytes, or None when it is absent or unreadable (a symlink leading out of
+    the repository: `check` reports it)."""
+    try:
+        return read_whole(snapshot, path) if snapshot.exists(path) else None
+    except (ParseError, OSError):
+        return None
+
+
+# -- evaluating records -------------------------------------------------------------------
+def signoff_matrix(
+    snapshot: Snapshot,
+    policy: Policy,
+    requirements: Sequence[Requirement] | None = None,
+    *,
+    prove: Prover | None = None,
+    verify_signatures: bool = False,
+) -> list[Row]:
+    """The sign-off state of each requirement (default: every artifact of the snapshot),
+    reading records from `snapshot` and judging them by `policy`."""
+    if requirements is None:
+        requirements = current_requirements(snapshot, policy)
+    if prove is None and verify_signatures and policy.identity == "signature":
+        prove = signature_prover(policy)
+    rows = []
+    for need in requirements:
+        records = {
+            role: _read(snapshot, record_path(policy.signoff_dir, need.artifact, role))
+            for role in need.roles
+        }
+        rows.append(evaluate(need, policy, records, prove))
+    return rows
+
+
+def _read(snapshot: Snapshot, path: str) -> bytes | None:
+    try:
+        return snapshot.read_bytes(path) if snapshot.exists(path) else None
+    except (ParseError, OSError):
+        return None  # an oversized record, or a symlink out of the repository, counts for nothing
+
+
+def evaluate(
+    need: Requirement,
+    policy: Policy,
+    records: Mapping[str, bytes | None],
+    prove: Prover | None = None,
+) -> Row:
+    """One row: each role's record (raw bytes, or None) judged against the requirement."""
+    cells = [_cell(need, role, policy, records.get(role), prove) for role in need.roles]
+    if policy.distinct_signers:
+        cells = _distinct(cells)
+    return Row(need.artifact, need.kind, need.change, need.digest, tuple(cells))
+
+
+def _cell(
+    need: Requirement, role: str, policy: Policy, raw: bytes | None, prove: Prover | None
+) -> Cell:
+    path = record_path(policy.signoff_dir, need.artifact, role)
+    defined = policy.roles.get(role)
+    members = defined.members if defined else ()
+    if defined is None or not members:
+        why = "is not defined in triad.yaml" if defined is None else "has no members in triad.yaml"
+        return Cell(
+            role,
+            State.INVALID,
+            path,
+            (),
+            rule=NO_SIGNER.id,
+            reason=f"nobody can sign: the role '{role}' {why}",
+        )
+    if raw is None:
+        return Cell(
+            role, State.MISSING, path, members, rule=MISSING.id, reason="nobody has signed it yet"
+        )
+    record, problems = read_record(path, raw)
+    if record is None:
+        first = problems[0]
+        return Cell(
+            role,
+            State.INVALID,
+            path,
+            members,
+            rule=INVALID.id,
+            reason=f"the record at {path} is not valid (line {first.line}: {first.message})",
+        )
+    signed = Cell(
+        role, State.SIGNED, path, members, record.signer_name, record.signer_email, record.date
+    )
+    problem = _judge(need, role, policy, record, prove)
+    if problem is None:
+        return signed
+    state = State.STALE if problem.rule == STALE.id else State.INVALID
+    return Cell(
+        role,
+        state,
+        path,
+        members,
+        record.signer_name,
+        record.signer_email,
+        record.date,
+        problem.rule,
+        problem.reason,
+    )
+
+
+def _judge(
+    need: Requirement, role: str, policy: Policy, record: SignOff, prove: Prover | None
+) -> Problem | None:
+    if record.artifact != need.artifact or record.role != role:
+        return Problem(
+            MISPLACED.id,
+            f"the record at {record.path} names {record.artifact}, "
+            f"role {record.role}: a record copied from another sign-off counts "
+            "for nothing",
+        )
+    if record.digest != need.digest:
+        return Problem(STALE.id, _stale_reason(need, record))
+    member = policy.member(role, record.signer_email)
+    if member is None:
+        return Problem(
+            NOT_A_MEMBER.id, f"{record.signer} signed, but is not a member of {role} in triad.yaml"
+        )
+    return prove(record, member) if prove is not None else None
+
+
+def _stale_reason(need: Requirement, record: SignOff) -> str:
+    signed = f"{record.signer} signed"
+    when = f"on {record.date}"
+    if need.removal and not record.removal:
+        return f"{signed} a version of the file {when}, not its removal"
+    if record.removal and not need.removal:
+        return f"{signed} the removal of the file {when}, which this change keeps"
+    what = "the removal of another version" if need.removal else "another version"
+    old, new = (d.removeprefix(REMOVED)[:19] for d in (record.digest, need.digest))
+    return f"{signed} {what} {when} ({old}...); it has changed since (now {new}...)"
+
+
+def _distinct(cells: list[Cell]) -> list[Cell]:
+    """With distinct_signers, a person's second role on one artifact does not count."""
+    seen: dict[str, str] = {}
+    result = []
+    for cell in cells:
+        email = (cell.signer_email or "").lower()
+        if cell.signed and email in seen:
+            cell = Cell(
+                cell.role,
+                State.INVALID,
+                cell.record,
+                cell.may_sign,
+                cell.signer_name,
+                cell.signer_email,
+                cell.date,
+                SAME_SIGNER.id,
+                f"{cell.signer_name} <{cell.signer_email}> already signs this artifact "
+                f"as {seen[email]}; distinct_signers needs another person for "
+                f"{cell.role}",
+            )
+        elif cell.signed:
+            seen[email] = cell.role
+        result.append(cell)
+    return result
+
+
+def signature_prover(policy: Policy) -> Prover:
+    """Check each record's SSH signature against the member's signing_key in `policy`."""
+    from mltriad.rules.signoff_rules import BAD_SIGNATURE
+
+    def prove(record: SignOff, member: Member) -> Problem | None:
+        if record.signature is None:
+            return Problem(
+                BAD_SIGNATURE.id,
+                f"the record by {record.signer} has no SSH "
+                "signature, which signoff.identity: signature requires",
+            )
+        if not member.signing_key:
+            return Problem(
+                BAD_SIGNATURE.id,
+                f"{member.email} has no signing_key in triad.yaml to check the signature against",
+            )
+        failure = verify(record.payload(), record.signature, member.email, member.signing_key)
+        if failure is not None:
+            return Problem(
+                BAD_SIGNATURE.id,
+                f"the SSH signature does not verify against the "
+                f"signing_key of {member.email} in triad.yaml ({failure})",
+            )
+        return None
+
+    return prove
+
+
+# -- presenting the matrix ----------------------------------------------------------------
+def role_columns(rows: Sequence[Row], policy: Policy) -> list[str]:
+    """The roles of the table: the policy's, in its order, then any others rows need."""
+    columns = [r for r in policy.roles if any(row.cell(r) for row in rows)]
+    for row in rows:
+        for cell in row.cells:
+            if cell.role not in columns:
+                columns.append(cell.role)
+    return columns
+
+
+_MARK = {State.SIGNED: "✅", State.STALE: "⚠️", State.MISSING: "❌", State.INVALID: "⛔"}
+
+
+def cell_text(cell: Cell | None, *, markdown: bool = False) -> str:
+    """A short description: 'signed: Ada Lovelace, 2026-06-01' or 'missing (may sign: ...)'."""
+    if cell is None:
+        return "—" if markdown else "-"
+    mark = f"{_MARK[cell.state]} " if markdown else ""
+    if cell.signed:
+        return f"{mark}signed by {cell.signer_name} ({(cell.date or '')[:10]})"
+    may = ", ".join(m.name for m in cell.may_sign) or "nobody"
+    if cell.state is State.STALE:
+        return f"{mark}stale: {cell.signer_name} signed an older version; may sign: {may}"
+    if cell.state is State.MISSING:
+        return f"{mark}missing; may sign: {may}"
+    return f"{mark}does not count ({cell.rule}); may sign: {may}"
+
+
+def markdown_table(rows: Sequence[Row], policy: Policy) -> str:
+    """The artifacts x roles table in GitHub-flavoured Markdown."""
+    if not rows:
+        return "No artifact needs sign-off."
+    columns = role_columns(rows, policy)
+    lines = [
+        "| Artifact | Change | " + " | ".join(columns) + " |",
+        "| --- | --- | " + " | ".join("---" for _ in columns) + " |",
+    ]
+    for row in rows:
+        cells = [_md(cell_text(row.cell(role), markdown=True)) for role in columns]
+        lines.append(f"| `{_md(row.artifact)}` | {row.change} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def text_lines(rows: Sequence[Row]) -> list[str]:
+    """The table for a terminal: one block per artifact, one line per role."""
+    lines = []
+    width = max((len(c.role) for row in rows for c in row.cells), default=0)
+    for row in rows:
+        state = "complete" if row.complete else "incomplete"
+        lines.append(f"{row.artifact} ({row.kind}, {row.change}): {state}")
+        for cell in row.cells:
+            lines.append(f"  {cell.role:<{width}}  {cell_text(cell)}")
+        if not row.cells:
+            lines.append("  (no role has members yet: nothing to sign)")
+    return lines
+
+
+# -- the `status` command -----------------------------------------------------------------
+@dataclass
+class StatusResult:
+    rows: list[Row]
+    policy: Policy
+    base: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def working_tree_status(root: Path, base: str | None = None) -> StatusResult:
+    """The sign-off state of the working tree: every artifact, or with `base` those
+    changed since the merge base with it, judged by the base's policy."""
+    tree = WorkTree(root)
+    if base is None:
+        policy, _findings = read_policy(tree)
+        rows = signoff_matrix(tree, policy, verify_signatures=True)
+        return StatusResult(rows, policy, None, [f"{len(rows)} artifact(s) in the working tree."])
+    from mltriad.gitrepo import GitRepo
+
+    with GitRepo.open(root) as repo:
+        base_sha = repo.resolve(base, what="base")
+        fork = repo.merge_base(base_sha, repo.resolve("HEAD"))
+        policy = base_policy(repo.tree(base_sha, f"base {base} ({base_sha[:12]})"))
+        needs = changed_since(repo.tree(fork, f"merge base {fork[:12]}"), tree, policy)
+        rows = signoff_matrix(tree, policy, needs, verify_signatures=True)
+    note = (
+        f"{len(rows)} artifact(s) changed since the merge base {fork[:12]} with {base}; "
+        f"roles and members from triad.yaml at {base}."
+    )
+    return StatusResult(rows, policy, base, [note])
+
+
+def base_policy(snapshot: Snapshot) -> Policy:
+    """The policy of a base commit, strictly: any flaw is an error, never a pass."""
+    if not snapshot.exists(POLICY_PATH):
+        raise ConfigError(
+            f"the {snapshot.label} has no {POLICY_PATH}, so there is no policy to enforce yet",
+            path=POLICY_PATH,
+            hint="The gate reads the policy from the base branch, never from the "
+            "change: merge the change that adds triad.yaml first (before the gate "
+            "is a required check); every later change is gated.",
+        )
+    try:
+        return load_policy(snapshot)
+    except ConfigError as exc:
+        error = ConfigError(
+            f"triad.yaml in the {snapshot.label} cannot be used: {exc.message}",
+            path=exc.path,
+            line=exc.line,
+            hint="The gate reads the policy from the base branch, never from "
+            "the change; fix triad.yaml there first.",
+        )
+        error.findings = exc.findings
+        raise error from None
+
+
+def changed_since(before: Snapshot, after: Snapshot, policy: Policy) -> list[Requirement]:
+    """Requirements for the governed files that differ between two snapshots."""
+    from mltriad.signoffs import governed_kind
+
+    old_repo, new_repo = Repository(before, policy), Repository(after, policy)
+    paths = {p for _, p in old_repo.all_paths()} | {p for _, p in new_repo.all_paths()}
+    needs = []
+    for path in sorted(paths):
+        kind = governed_kind(new_repo, path)
+        if kind is None:
+            continue
+        old, new = _content(before, path), _content(after, path)
+        if old is not None and new is not None and digest_bytes(old) == digest_bytes(new):
+            continue
+        change = "added" if old is None else "removed" if new is None else "modified"
+        needs.append(requirement(policy, kind, path, change, new, old))
+    return needs
+
+
+def summary(rows: Sequence[Row]) -> str:
+    """'2 of 3 artifacts fully signed; 3 sign-offs missing, 1 stale, 0 not counting.'"""
+    complete = sum(1 for r in rows if r.complete)
+    counts = {state: sum(1 for r in rows for c in r.cells if c.state is state) for state in State}
+    return (
+        f"{complete} of {len(rows)} artifact{'s' if len(rows) != 1 else ''} fully signed; "
+        f"{counts[State.MISSING]} sign-off(s) missing, {counts[State.STALE]} stale, "
+        f"{counts[State.INVALID]} not counting."
+    )
+
+
+def render_status(fmt: str, result: StatusResult, out: TextIO) -> None:
+    """The `status` command's output: a table for people, JSON or Markdown for tools."""
+    if fmt == "json":
+        from mltriad.report import Report
+        from mltriad.report.json_format import render
+
+        render(
+            Report(
+                "status",
+                [],
+                len(result.rows),
+                notes=result.notes,
+                extra={"artifacts": [r.to_dict() for r in result.rows]},
+            ),
+            out,
+        )
+        return
+    if fmt == "markdown":
+        out.write(markdown_table(result.rows, result.policy) + "\n")
+        return
+    for line in [*result.notes, *text_lines(result.rows), summary(result.rows)]:
+        out.write(line + "\n")
