@@ -465,3 +465,20 @@ def test_git_processes_do_not_grow_with_the_change(
     # base and head trees, the change, its commits, their per-parent diffs: 6 processes
     assert calls == one_artifact
     assert sorted(calls) == ["diff-tree", "diff-tree", "log", "ls-tree", "ls-tree", "merge-base"]
+
+
+def test_pre_push_gates_the_pushed_ref_not_the_checked_out_branch(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.helpers import EXAMPLE_REPO, commit_all, git, invoke, make_repo
+
+    repo = make_repo(tmp_path / "push", EXAMPLE_REPO)
+    git(repo, "checkout", "-q", "-b", "feature")
+    card = repo / "model-cards" / "fraud-detector.md"
+    card.write_text(card.read_text(encoding="utf-8") + "\nOne more line.\n", encoding="utf-8")
+    pushed = commit_all(repo, "edit the card without sign-off")
+    git(repo, "checkout", "-q", "main")
+    assert invoke(["-C", str(repo), "gate", "--base", "main"]).exit_code == 0
+    monkeypatch.setenv("PRE_COMMIT_TO_REF", pushed)
+    result = invoke(["-C", str(repo), "gate", "--base", "main"])
+    assert result.exit_code == 1 and "MT401" in result.output

@@ -125,7 +125,14 @@ def gate(
 
 # -- which commits --------------------------------------------------------------------------
 def choose_refs(repo: GitRepo, base: str | None, head: str | None, env: Mapping[str, str]) -> Refs:
-    """--base/--head when given; inside GitHub Actions the event's; else the default branch."""
+    """--base/--head when given; inside GitHub Actions the event's; else the default branch.
+
+    As a pre-push hook, the head is what is being pushed (pre-commit's PRE_COMMIT_TO_REF),
+    which need not be the checked-out branch.
+    """
+    pushed = env.get("PRE_COMMIT_TO_REF", "")
+    if head is None and pushed.strip("0"):
+        head = pushed
     if base:
         return Refs(base, head or "HEAD", "--base", base)
     if env.get("GITHUB_ACTIONS") == "true":

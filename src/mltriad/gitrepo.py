@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     import git
 
 FETCH_HINT = (
-    "The gate needs the full history: in GitHub Actions give actions/checkout "
-    "`fetch-depth: 0`; in a local clone run `git fetch --unshallow`."
+    "The gate needs the full history: in GitHub Actions use `fetch-depth: 0` with "
+    "actions/checkout; in a local clone run `git fetch --unshallow`."
 )
 
 # Variables that choose how git runs, not which repository or index it reads (as in

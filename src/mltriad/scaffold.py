@@ -340,7 +340,9 @@ def _prepare_root(directory: Path) -> Path:
 def _git_init(root: Path) -> tuple[bool, bool]:
     """(initialised, git missing)."""
     try:
-        result = run_git(["init", "--quiet"], root)
+        configured = run_git(["config", "--get", "init.defaultBranch"], root).stdout.strip()
+        # The docs and the gate speak of `main`; a branch name the user configured wins.
+        result = run_git(["init", "--quiet", "-b", configured or "main"], root)
     except GitError:
         return False, True
     if result.returncode != 0:
