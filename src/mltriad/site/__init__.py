@@ -1,0 +1,1 @@
+"""The triad site: an MkDocs plugin that turns a repository's artifacts into pages."""
