@@ -1,0 +1,487 @@
+"""`mltriad adopt`: bring existing decision records and model cards into mltriad's format.
+
+Each file is read by the reader of its format (`mltriad.legacy`) and converted
+(`mltriad.legacy.convert`): what it says goes into front matter with mltriad's keys, and
+what it does not say is written as a FILL-IN placeholder that `mltriad check` reports
+(MT601) until a person replaces it. The text after the front matter is kept byte for
+byte: metadata a record keeps in its text (a Nygard status section) is copied into front
+matter, never moved out of the text. A Model Card Toolkit JSON card becomes a new Markdown
+card beside it (or in `--output`); the JSON is left as it is.
+
+Every converted file is parsed again before anything is written, and must be in
+mltriad's format with its text intact; files are written atomically, an existing file is
+never overwritten by surprise, and adopting a file that is already in mltriad's format
+changes nothing, so running adopt twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import os
+import posixpath
+import re
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from mltriad import legacy
+from mltriad.documents import ParseError, parse_markdown
+from mltriad.errors import MltriadError
+from mltriad.legacy.convert import Settings, Source, convert, missing_sections
+from mltriad.legacy.model import (
+    FORMAT_NAMES,
+    MODEL_CARD_TOOLKIT,
+    TRIAD,
+    UNREADABLE,
+    DecisionReading,
+    ModelCardReading,
+    Skipped,
+)
+from mltriad.policy import Policy
+from mltriad.schemas import schema
+from mltriad.snapshot import glob_regex
+
+ADOPTED = "adopted"
+UNCHANGED = "unchanged"
+SKIPPED = "skipped"
+NOT_ADOPTED = "not adopted"
+
+_SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", "site"}
+
+
+@dataclass
+class Adoption:
+    """What adopt does (or would do) to one file."""
+
+    source: Path
+    target: Path
+    state: str  # ADOPTED, UNCHANGED, SKIPPED or NOT_ADOPTED
+    format: str = ""
+    kind: str | None = None
+    reason: str = ""
+    before: bytes | None = None  # what is at the target now (None: nothing)
+    after: bytes | None = None  # what adopt writes there (None: nothing)
+    inferred: list[str] = field(default_factory=list)
+    placeholders: list[str] = field(default_factory=list)
+    converted: list[str] = field(default_factory=list)
+    advice: list[str] = field(default_factory=list)
+
+    @property
+    def changes(self) -> bool:
+        return self.state == ADOPTED and self.after is not None and self.after != self.before
+
+
+def adopt(
+    paths: Sequence[str],
+    *,
+    root: Path,
+    policy: Policy,
+    output: Path | None = None,
+    kind: str | None = None,
+    add_sections: bool = False,
+    today: datetime.date | None = None,
+) -> list[Adoption]:
+    """Plan the adoption of `paths` (files or folders); nothing is written yet.
+
+    `root` is the repository (paths are named relative to it when inside it), `policy` its
+    triad.yaml (or the default), `output` a folder to write to instead of in place, `kind`
+    "decision" or "model-card" for files whose content alone does not say, `add_sections`
+    whether to append the sections the policy requires and a text lacks.
+    """
+    settings = Settings(policy, (today or datetime.date.today()).isoformat(), add_sections)
+    sources, skipped = _read_all(_files(paths), root, policy, kind)
+    _link_supersedes(sources)
+    plans = [_plan(source, settings, output) for source in sources]
+    _refuse_collisions(plans)
+    return plans + skipped
+
+
+def write(adoptions: Iterable[Adoption]) -> list[Path]:
+    """Write every adoption that changes its target, atomically; the paths written."""
+    written = []
+    for item in adoptions:
+        if item.changes and item.after is not None:
+            atomic_write(item.target, item.after)
+            written.append(item.target)
+    return written
+
+
+def diff(item: Adoption, label: str, target_label: str) -> str:
+    """A unified diff of the change to one file ('' if it does not change)."""
+    if not item.changes or item.after is None:
+        return ""
+    before = _diff_lines((item.before or b"").decode("utf-8", errors="replace"))
+    after = _diff_lines(item.after.decode("utf-8"))
+    old = f"a/{label}" if item.before is not None else "/dev/null"
+    return "".join(difflib.unified_diff(before, after, old, f"b/{target_label}"))
+
+
+def _diff_lines(text: str) -> list[str]:
+    """Lines for a diff; a last line without a line break is marked, as diff(1) does."""
+    lines = text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith(("\n", "\r")):
+        lines[-1] += "\n\\ No newline at end of file\n"
+    return lines
+
+
+def atomic_write(target: Path, data: bytes) -> None:
+    """Write `data` to `target` through a temporary file and a rename: a reader sees the
+    old content or the new, never half of it. An existing file keeps its permissions."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+    mode = target.stat().st_mode & 0o7777 if target.exists() else None
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(temp, mode)
+        os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+# Finding and reading the files.
+
+
+def _files(paths: Sequence[str]) -> list[Path]:
+    found: list[Path] = []
+    for given in paths:
+        path = Path(given)
+        if path.is_dir():
+            found.extend(_walk(path))
+        elif path.exists() or path.is_symlink():
+            found.append(path)
+        else:
+            raise MltriadError(f"'{given}' does not exist", hint="Check the path and try again.")
+    unique: dict[Path, Path] = {}
+    for path in found:
+        unique.setdefault(path.absolute(), path)
+    return sorted(unique.values())
+
+
+def _walk(folder: Path) -> list[Path]:
+    found: list[Path] = []
+    for dirpath, dirnames, filenames in os.walk(folder):
+        dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
+        found.extend(
+            Path(dirpath) / name for name in filenames if name.lower().endswith(legacy.SUFFIXES)
+        )
+    return found
+
+
+def _read_all(
+    files: list[Path], root: Path, policy: Policy, kind: str | None
+) -> tuple[list[Source], list[Adoption]]:
+    sources: list[Source] = []
+    skipped: list[Adoption] = []
+    for path in files:
+        rel = _relative(path, root)
+        if path.is_symlink():
+            reason = "a symlink: adopt the file it points to"
+            skipped.append(Adoption(path, path, NOT_ADOPTED, reason=reason))
+            continue
+        if not path.name.lower().endswith(legacy.SUFFIXES):
+            skipped.append(Adoption(path, path, SKIPPED, reason="not a Markdown or JSON file"))
+            continue
+        raw = path.read_bytes()
+        reading = legacy.read(rel, raw, kind or _kind_by_policy(rel, policy))
+        if isinstance(reading, Skipped):
+            state = NOT_ADOPTED if reading.reason == UNREADABLE else SKIPPED
+            reason = reading.message + (f" (line {reading.line})" if state == NOT_ADOPTED else "")
+            skipped.append(Adoption(path, path, state, reason=reason))
+            continue
+        doc = None if rel.lower().endswith(".json") else parse_markdown(rel, raw)
+        sources.append(Source(path, rel, raw, reading, doc))
+    return sources, skipped
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.absolute().relative_to(root.absolute()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _kind_by_policy(rel: str, policy: Policy) -> str | None:
+    for kind in ("decision", "model-card"):
+        if glob_regex(policy.glob(kind)).match(rel):
+            return kind
+    return None
+
+
+def _link_supersedes(sources: list[Source]) -> None:
+    """'A is superseded by B', read from A, means B supersedes A: B's `supersedes` gets A
+    (adr-tools writes both sides; many records say it on one side only)."""
+    records = [s for s in sources if isinstance(s.reading, DecisionReading)]
+    for source in records:
+        reading = source.reading
+        assert isinstance(reading, DecisionReading)
+        if reading.superseded_by is None:
+            continue
+        ref = reading.superseded_by.value
+        target = next((r for r in records if _names(r, ref)), None)
+        stem = source.path.stem
+        if target is not None and target is not source and stem not in target.extra_supersedes:
+            target.extra_supersedes.append(stem)
+
+
+def _names(source: Source, ref: str) -> bool:
+    """Whether `ref` (a file name or 'ADR-0005') names the record `source`."""
+    from mltriad.artifacts import parse_decision_ref
+
+    if source.path.stem == ref:
+        return True
+    number = parse_decision_ref(ref) if re.match(r"^\D*\d{1,5}(?:\D|$)", ref) else None
+    reading = source.reading
+    return number is not None and isinstance(reading, DecisionReading) and reading.number == number
+
+
+# Planning one file.
+
+
+def _plan(source: Source, settings: Settings, output: Path | None) -> Adoption:
+    reading = source.reading
+    target = _target(source, output)
+    item = Adoption(source.path, target, ADOPTED, reading.format, reading.kind)
+    item.before = source.raw if target == source.path else _existing(target)
+    if reading.format == TRIAD and target == source.path:
+        item.state, item.reason = UNCHANGED, "already in mltriad's format"
+        return item
+    conversion = convert(source, settings)
+    after = conversion.text.encode("utf-8")
+    problem = _verify(source, after)
+    if problem is not None:
+        item.state = NOT_ADOPTED
+        item.reason = f"adopt could not convert it safely ({problem}); it is left as it was"
+        return item
+    item.after = after
+    item.inferred, item.placeholders = conversion.inferred, conversion.placeholders
+    item.converted = conversion.converted
+    item.advice = _advice(source, target, settings)
+    if item.before is not None and item.before != after and target != source.path:
+        item.after = None
+        if _in_triad_format(target, item.before, reading.kind):
+            item.state = UNCHANGED
+            item.reason = f"adopted before: {target} is in mltriad's format, and stays as it is"
+        else:
+            item.state = NOT_ADOPTED
+            item.reason = (
+                f"{target} exists and differs from what adopt writes; it is not overwritten "
+                "(adopt that file in place, or move it away)"
+            )
+    elif item.before == after:
+        item.state, item.reason = UNCHANGED, "nothing to change"
+    return item
+
+
+def _in_triad_format(path: Path, raw: bytes, kind: str) -> bool:
+    """Whether an existing file is a record or card of `kind` in mltriad's format (a file
+    adopt wrote earlier, perhaps edited since)."""
+    reading = legacy.read(path.name, raw, kind)
+    return not isinstance(reading, Skipped) and reading.format == TRIAD and reading.kind == kind
+
+
+def _verify(source: Source, after: bytes) -> str | None:
+    """Why the converted file is not what adopt promises, or None: it must parse, be in
+    mltriad's format, and (for Markdown) keep the original text byte for byte, followed at
+    most by appended FILL-IN sections (--add-sections)."""
+    try:
+        doc = parse_markdown(source.rel, after)
+    except ParseError as exc:
+        return f"the result does not parse: {exc.message}, line {exc.line}"
+    reading = legacy.read_document(source.rel, doc, source.reading.kind)
+    if isinstance(reading, Skipped) or reading.format != TRIAD:
+        return "the result is not in mltriad's format"
+    required = schema(reading.kind)["required"]
+    if not isinstance(doc.data, dict) or not set(required) <= set(doc.data):
+        return "the result lacks a field mltriad requires"
+    if source.doc is not None:
+        before = source.doc.body if source.doc.has_front_matter else source.doc.text
+        if not doc.body.startswith(before) or not _only_sections(doc.body[len(before) :]):
+            return "the text after the front matter would change"
+    return None
+
+
+def _only_sections(appended: str) -> bool:
+    """Appended text is nothing but headings and FILL-IN placeholders."""
+    return all(
+        line.startswith(("## ", "FILL-IN")) for line in appended.splitlines() if line.strip()
+    )
+
+
+def _existing(target: Path) -> bytes | None:
+    return target.read_bytes() if target.is_file() else None
+
+
+def _target(source: Source, output: Path | None) -> Path:
+    reading = source.reading
+    folder = output if output is not None else source.path.parent
+    if isinstance(reading, ModelCardReading) and (
+        output is not None or reading.format == MODEL_CARD_TOOLKIT
+    ):
+        return folder / f"{reading.id}.md"
+    return folder / source.path.name
+
+
+def _refuse_collisions(plans: list[Adoption]) -> None:
+    seen: dict[Path, Adoption] = {}
+    for item in plans:
+        key = item.target.absolute()
+        if key in seen and item.state == ADOPTED:
+            item.state = NOT_ADOPTED
+            item.reason = f"{seen[key].source} is written to {item.target} too; adopt one of them"
+            item.after = None
+        seen.setdefault(key, item)
+
+
+def _advice(source: Source, target: Path, settings: Settings) -> list[str]:
+    """What adopt leaves to people: a file name that is not the card's id, and sections the
+    policy requires that the text lacks (adopt does not write into the text by default)."""
+    reading = source.reading
+    advice = []
+    if isinstance(reading, ModelCardReading) and target.stem != reading.id:
+        advice.append(
+            f"the card's id is '{reading.id}' but its file is {target.name}: write it as "
+            f"{reading.id}.md (adopt --output FOLDER does) so the two match (MT204)"
+        )
+    if source.doc is not None and not settings.add_sections:
+        for alternatives in missing_sections(source.doc.body, reading.kind, settings.policy):
+            advice.append(
+                f"the text has no '## {alternatives[0]}' section, which the policy requires "
+                "(MT211): write it, run adopt with --add-sections to append it as a FILL-IN, "
+                "or list the sections your records have under `sections:` in triad.yaml"
+            )
+    return advice
+
+
+# The command.
+
+
+def run(
+    paths: Sequence[str],
+    *,
+    output: str | None,
+    dry_run: bool,
+    kind: str | None,
+    add_sections: bool,
+    fmt: str,
+    out: TextIO,
+) -> int:
+    """`mltriad adopt`: plan, show, write; returns the exit code."""
+    from mltriad.check import default_policy, find_root
+    from mltriad.policy import POLICY_PATH, read_policy
+    from mltriad.snapshot import WorkTree
+
+    cwd = Path.cwd()
+    root = find_root(cwd)
+    tree = WorkTree(root)
+    policy = read_policy(tree)[0] if tree.exists(POLICY_PATH) else default_policy()
+    target = Path(output) if output else None
+    if target is not None and target.exists() and not target.is_dir():
+        raise MltriadError(
+            f"--output {output} is a file", hint="Name a folder (it is created if needed)."
+        )
+    plans = adopt(
+        paths, root=root, policy=policy, output=target, kind=kind, add_sections=add_sections
+    )
+    if not dry_run:
+        write(plans)
+    if fmt == "json":
+        _render_json(plans, cwd, dry_run, out)
+    else:
+        _render_text(plans, cwd, dry_run, out)
+    return 1 if any(p.state == NOT_ADOPTED for p in plans) else 0
+
+
+_ORDER = {ADOPTED: 0, UNCHANGED: 1, SKIPPED: 2, NOT_ADOPTED: 3}
+
+
+def summary(item: Adoption) -> str:
+    """One line about one file, for people."""
+    if item.state != ADOPTED:
+        return item.reason
+    parts = [FORMAT_NAMES.get(item.format, item.format)]
+    if item.inferred:
+        parts.append("read: " + ", ".join(item.inferred))
+    if item.placeholders:
+        parts.append("FILL-IN: " + ", ".join(item.placeholders))
+    if item.converted:
+        parts.append("converted: " + "; ".join(item.converted))
+    return "; ".join(parts)
+
+
+def _render_text(plans: list[Adoption], cwd: Path, dry_run: bool, out: TextIO) -> None:
+    if dry_run:
+        for item in plans:
+            out.write(diff(item, _label(item.source, cwd), _label(item.target, cwd)))
+    for item in sorted(plans, key=lambda p: (_ORDER[p.state], str(p.source))):
+        label = _label(item.source, cwd)
+        if item.target != item.source and item.state == ADOPTED:
+            label += f" -> {_label(item.target, cwd)}"
+        verb = "would adopt" if dry_run and item.state == ADOPTED else item.state
+        out.write(f"{verb:<11} {label}: {summary(item)}\n")
+        for advice in item.advice:
+            out.write(f"{'':<11}   {advice}\n")
+    out.write(_summary_line(plans, dry_run) + "\n")
+
+
+def _summary_line(plans: list[Adoption], dry_run: bool) -> str:
+    count = {state: sum(1 for p in plans if p.state == state) for state in _ORDER}
+    placeholders = sum(len(p.placeholders) for p in plans if p.state == ADOPTED)
+    text = (
+        f"{'Would adopt' if dry_run else 'Adopted'} {count[ADOPTED]} file(s); "
+        f"{count[UNCHANGED]} unchanged, {count[SKIPPED]} skipped, "
+        f"{count[NOT_ADOPTED]} not adopted."
+    )
+    if dry_run:
+        return text + " Nothing was written (--dry-run)."
+    if placeholders:
+        text += (
+            f" {placeholders} field(s) are FILL-IN placeholders: `mltriad check` lists each one "
+            "(MT601) until it is replaced."
+        )
+    return text
+
+
+def _render_json(plans: list[Adoption], cwd: Path, dry_run: bool, out: TextIO) -> None:
+    from mltriad.findings import finding
+    from mltriad.report import Report, render
+    from mltriad.rules.legacy_rules import NOT_ADOPTED as NOT_ADOPTED_RULE
+
+    findings = [
+        finding(NOT_ADOPTED_RULE, _label(p.source, cwd), p.reason)
+        for p in plans
+        if p.state == NOT_ADOPTED
+    ]
+    files = [
+        {
+            "path": _label(p.source, cwd),
+            "target": _label(p.target, cwd),
+            "state": p.state,
+            "changed": p.changes,
+            "format": p.format,
+            "kind": p.kind,
+            "reason": p.reason,
+            "inferred": p.inferred,
+            "placeholders": p.placeholders,
+            "converted": p.converted,
+            "advice": p.advice,
+        }
+        for p in plans
+    ]
+    report = Report("adopt", findings, len(plans), extra={"dry_run": dry_run, "files": files})
+    render("json", report, out)
+
+
+def _label(path: Path, base: Path) -> str:
+    try:
+        return path.absolute().relative_to(base.absolute()).as_posix()
+    except ValueError:
+        return posixpath.normpath(path.as_posix())

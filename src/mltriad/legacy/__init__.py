@@ -1,0 +1,143 @@
+"""Read the decision records and model cards teams already have, in the formats other
+tools made popular, and say what they mean in the triad's terms.
+
+One reader per format (`madr`, `madr2`, `nygard`, `huggingface`, `toolkit`); `read` picks
+the reader from the file's content (and the kind its path has, when it has one), and
+returns a `DecisionReading`, a `ModelCardReading`, or a `Skipped` for templates, indexes
+and files that are neither. Reading never raises: a file that cannot be read is a
+`Skipped` with the reason.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from mltriad.artifacts import is_not_a_record
+from mltriad.documents import Document, ParseError, parse_markdown
+from mltriad.legacy import huggingface, madr, madr2, nygard, toolkit
+from mltriad.legacy.markdown import headings, prose_lines
+from mltriad.legacy.model import (
+    FORMAT_NAMES,
+    INDEX,
+    PLAIN,
+    TEMPLATE,
+    UNREADABLE,
+    UNRECOGNISED,
+    DecisionReading,
+    Found,
+    HubResult,
+    ModelCardReading,
+    Note,
+    Reading,
+    Skipped,
+)
+from mltriad.legacy.records import is_template_title, number_of, title_and_number
+
+__all__ = [
+    "FORMAT_NAMES",
+    "DecisionReading",
+    "Found",
+    "HubResult",
+    "ModelCardReading",
+    "Note",
+    "Reading",
+    "Skipped",
+    "detect_kind",
+    "read",
+    "read_document",
+]
+
+SUFFIXES = (".md", ".markdown", ".json")
+
+
+def read(path: str, raw: bytes, kind: str | None = None) -> Reading:
+    """What the file at `path` (repository-relative) is, read from its bytes.
+
+    `kind` ("decision" or "model-card") is what the repository's policy says the path
+    holds, if anything; it decides files whose content alone does not.
+    """
+    if path.lower().endswith(".json"):
+        return toolkit.read(path, raw)
+    try:
+        doc = parse_markdown(path, raw)
+    except ParseError as exc:
+        return Skipped(path, UNREADABLE, exc.message, exc.line)
+    return read_document(path, doc, kind)
+
+
+def read_document(path: str, doc: Document, kind: str | None = None) -> Reading:
+    """What a parsed Markdown file is (see `read`)."""
+    data: dict[str, Any] = doc.data if isinstance(doc.data, dict) else {}
+    is_card = huggingface.has_triad_keys(data) or huggingface.is_hub_card(path, data)
+    if data and kind != "decision" and is_card:
+        return huggingface.read(path, doc)
+    skipped = _not_a_record(path, doc)
+    if skipped is not None:
+        return skipped
+    if data and kind != "model-card" and set(data) & (madr.TRIAD_KEYS | madr.MADR_KEYS):
+        return madr.read(path, doc)
+    lines = prose_lines(doc.body, doc.body_line)
+    found = headings(lines)
+    if not doc.has_front_matter and kind != "model-card":
+        if nygard.matches(lines, found):
+            return nygard.read(path, doc)
+        if madr2.matches(lines, found):
+            return madr2.read(path, doc)
+    if kind == "decision" or (kind is None and madr.looks_like_madr([h.text for h in found])):
+        return madr.read(path, doc) if doc.has_front_matter else _plain(path, doc)
+    if kind == "model-card":
+        return huggingface.read(path, doc)
+    return Skipped(path, UNRECOGNISED, "neither a decision record nor a model card")
+
+
+def _not_a_record(path: str, doc: Document) -> Skipped | None:
+    """Templates and indexes, by their name or by a title that is still a placeholder."""
+    name = path.rsplit("/", 1)[-1]
+    if is_not_a_record(path):
+        reason = TEMPLATE if "template" in name.lower() else INDEX
+        article = "an" if reason == INDEX else "a"
+        return Skipped(path, reason, f"{article} {reason} of the decision log, not a record")
+    title, _ = title_and_number(headings(prose_lines(doc.body, doc.body_line)))
+    if is_template_title(title):
+        return Skipped(path, TEMPLATE, "a template: its title is still a placeholder")
+    return None
+
+
+def _plain(path: str, doc: Document) -> DecisionReading:
+    reading = DecisionReading(path, PLAIN)
+    reading.title, from_title = title_and_number(headings(prose_lines(doc.body, doc.body_line)))
+    reading.number = number_of(path, from_title)
+    return reading
+
+
+def detect_kind(path: str, raw: bytes) -> str | None:
+    """'decision' or 'model-card' when the file is a record or card in a format mltriad
+    reads (in its own format or another tool's), else None. For files no policy glob
+    locates, such as a folder of records checked by path."""
+    if not path.lower().endswith(SUFFIXES):
+        return None
+    reading = read(path, raw)
+    return None if isinstance(reading, Skipped) else reading.kind
+
+
+def reading_of(kind: str, path: str, doc: Document | None, raw: bytes) -> Reading | None:
+    """The legacy reading of an artifact `check` loaded, or None when it is in mltriad's
+    format (or a Markdown file without metadata, which MT008 reports)."""
+    if kind == "model-card" and path.lower().endswith(".json"):
+        reading = toolkit.read(path, raw)
+        return reading if isinstance(reading, ModelCardReading) else None
+    if doc is None or kind not in ("decision", "model-card"):
+        return None
+    if kind == "decision" and not doc.has_front_matter:
+        found = read_document(path, doc, kind)
+        if isinstance(found, DecisionReading) and found.format != PLAIN:
+            return found
+        return None
+    if not doc.has_front_matter or not isinstance(doc.data, dict):
+        return None
+    keys = set(doc.data)
+    if kind == "decision" and not keys & madr.TRIAD_KEYS:
+        return madr.read(path, doc)
+    if kind == "model-card" and not huggingface.has_triad_keys(doc.data):
+        return huggingface.read(path, doc)
+    return None
