@@ -120,7 +120,7 @@ class Repository:
         self._paths: dict[str, list[str]] = {}
         self._loaded: dict[str, Artifact] = {}
         self._by_stem: dict[str, dict[str, int]] = {}
-        self._by_number: dict[int, int] | None = None
+        self._by_number: dict[int, list[int]] | None = None
 
     def paths(self, kind: str) -> list[str]:
         """Paths of every artifact of a kind (`signoff` included), sorted."""
@@ -189,9 +189,14 @@ class Repository:
         number = parse_decision_ref(ref)
         candidates = [self._stem_index("decision").get(str(ref))]
         if number is not None:
-            candidates.append(self._number_index().get(number))
+            candidates.append(self._number_index().get(number, [None])[0])
         found = [i for i in candidates if i is not None]
         return self.paths("decision")[min(found)] if found else None
+
+    def numbered(self, number: int) -> list[str]:
+        """The decision records whose file names carry `number`, in path order."""
+        paths = self.paths("decision")
+        return [paths[i] for i in self._number_index().get(number, [])]
 
     def _stem_index(self, kind: str) -> dict[str, int]:
         """Position of the first path of each file stem: look-ups by id cost O(1), not O(n)."""
@@ -202,13 +207,14 @@ class Repository:
             self._by_stem[kind] = index
         return self._by_stem[kind]
 
-    def _number_index(self) -> dict[int, int]:
+    def _number_index(self) -> dict[int, list[int]]:
+        """Positions of the decision records of each number."""
         if self._by_number is None:
             self._by_number = {}
             for i, path in enumerate(self.paths("decision")):
                 number = decision_number(path)
                 if number is not None:
-                    self._by_number.setdefault(number, i)
+                    self._by_number.setdefault(number, []).append(i)
         return self._by_number
 
 

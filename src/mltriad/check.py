@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import gc
 import os
+import posixpath
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from mltriad.artifacts import Repository
 from mltriad.errors import MltriadError
 from mltriad.findings import Finding, finding
-from mltriad.policy import POLICY_PATH, read_policy
+from mltriad.policy import (
+    DEFAULT_PATHS,
+    DEFAULT_SECTIONS,
+    POLICY_PATH,
+    Policy,
+    Role,
+    read_policy,
+)
 from mltriad.rules import Context, run_checks
 from mltriad.rules.references import DUPLICATE_ID
 from mltriad.snapshot import WorkTree
@@ -22,6 +32,7 @@ class CheckResult:
     findings: list[Finding]
     checked: list[str]
     verdicts: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -41,13 +52,41 @@ def find_root(start: Path) -> Path:
 
 def check(root: Path, paths: Sequence[str] | None = None) -> CheckResult:
     """Check every governed artifact under `root`, or only `paths` (resolved against the
-    whole repository). Raises ConfigError when triad.yaml is missing or invalid."""
+    whole repository). Raises ConfigError when triad.yaml is invalid, or missing while no
+    `paths` are given; `paths` without a triad.yaml are checked under the default policy."""
+    with collector_paused():
+        return _check(root, paths)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Run without the cyclic garbage collector, restoring its state afterwards.
+
+    Parsed artifacts are acyclic trees (reference counting frees them) that stay alive
+    until the report is written; the collector would only re-scan them again and again,
+    which costs a third of a bulk check.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _check(root: Path, paths: Sequence[str] | None) -> CheckResult:
     snapshot = WorkTree(root)
-    policy, policy_findings = read_policy(snapshot)
-    repo = Repository(snapshot, policy)
+    notes: list[str] = []
+    if paths and not snapshot.exists(POLICY_PATH):
+        repo, targets, notes = _without_policy(root, paths)
+        policy, policy_findings = repo.policy, list[Finding]()
+    else:
+        policy, policy_findings = read_policy(snapshot)
+        repo = Repository(snapshot, policy)
+        targets = repo.all_paths() if paths is None else _targets(repo, root, paths)
     ctx = Context(repo, policy)
     full = paths is None
-    targets = repo.all_paths() if full else _targets(repo, root, paths or [])
     found: list[Finding] = []
     checked: list[str] = []
     for kind, path in targets:
@@ -58,14 +97,78 @@ def check(root: Path, paths: Sequence[str] | None = None) -> CheckResult:
         found.extend(run_checks(repo.load(path, kind), ctx))
     if full:
         found.extend(_duplicate_ids(repo))
-    return CheckResult(sorted(set(found)), checked, ctx.verdicts)
+    return CheckResult(sorted(set(found)), checked, ctx.verdicts, notes)
+
+
+ROLES = ("ml-engineer", "product-manager", "domain-expert")
+
+
+def default_policy() -> Policy:
+    """The policy `mltriad init` starts from, with no members yet: for files checked by path
+    in a folder that has no triad.yaml."""
+    return Policy(
+        roles={role: Role(role, ()) for role in ROLES},
+        paths=dict(DEFAULT_PATHS),
+        require={
+            "model-card": ROLES,
+            "decision": ROLES[:2],
+            "eval-set": ROLES[1:],
+            "policy": ROLES,
+        },
+        sections=dict(DEFAULT_SECTIONS),
+    )
+
+
+def _without_policy(
+    root: Path, paths: Sequence[str]
+) -> tuple[Repository, list[tuple[str, str]], list[str]]:
+    """Repository, targets and a note for `paths` checked where there is no triad.yaml.
+
+    Without a policy there is no repository to resolve paths against, so the folder that
+    holds them all is the root; when the decision records found are in one folder, that
+    folder is the decision log (so supersede links and numbers resolve among them).
+    """
+    given = [_absolute(p) for p in paths]
+    if not all(_inside(p, root) for p in given):
+        root = Path(os.path.commonpath([p if p.is_dir() else p.parent for p in given]))
+    policy = default_policy()
+    repo = Repository(WorkTree(root), policy)
+    targets = _targets(repo, root, paths)
+    folders = {posixpath.dirname(p) for kind, p in targets if kind == "decision"}
+    log = ""
+    if len(folders) == 1:
+        log = folders.pop()
+        glob = (_glob_escape(log) + "/" if log else "") + "*.md"
+        policy = replace(policy, paths={**policy.paths, "decisions": glob})
+        repo = Repository(WorkTree(root), policy)
+    note = (
+        f"no {POLICY_PATH} in {root}: checked with the default policy (roles "
+        f"{', '.join(ROLES)}, none with members yet"
+        + (f"; decision records in {log or '.'}/" if log else "")
+        + "); `mltriad init` writes a triad.yaml to change it"
+    )
+    return repo, targets, [note]
+
+
+def _absolute(given: str) -> Path:
+    return (Path.cwd() / given).resolve() if not os.path.isabs(given) else Path(given)
+
+
+def _inside(path: Path, root: Path) -> bool:
+    return path == root or root in path.parents
+
+
+def _glob_escape(path: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in path)
 
 
 def _targets(repo: Repository, root: Path, paths: Iterable[str]) -> list[tuple[str, str]]:
+    """(kind, path) of what `paths` name: governed artifacts, and files outside the policy's
+    globs whose content is a record or model card (in mltriad's or another tool's format)."""
     targets: list[tuple[str, str]] = []
     seen: set[str] = set()
     for given in paths:
-        full = (Path.cwd() / given).resolve() if not os.path.isabs(given) else Path(given)
+        full = _absolute(given)
         try:
             rel = full.relative_to(root).as_posix()
         except ValueError:
@@ -76,16 +179,42 @@ def _targets(repo: Repository, root: Path, paths: Iterable[str]) -> list[tuple[s
         if full.is_dir():
             prefix = "" if rel == "." else rel + "/"
             candidates = [p for _, p in repo.all_paths() if p.startswith(prefix)]
+            candidates += _ungoverned(repo, prefix, set(candidates))
         elif full.exists() or full.is_symlink():
             candidates = [rel]
         else:
             raise MltriadError(f"'{given}' does not exist", hint="Check the path and try again.")
         for path in candidates:
-            kind = repo.kind_of(path)
+            kind = repo.kind_of(path) or _detected_kind(repo, path)
             if kind is not None and path not in seen:
                 seen.add(path)
                 targets.append((kind, path))
     return targets
+
+
+def _ungoverned(repo: Repository, prefix: str, governed: set[str]) -> list[str]:
+    """Files under `prefix` that no glob of the policy locates, of a kind `legacy` reads."""
+    from mltriad.legacy import SUFFIXES
+
+    return [
+        p
+        for p in repo.snapshot.glob(prefix + "**/*")
+        if p.lower().endswith(SUFFIXES) and p not in governed and repo.kind_of(p) is None
+    ]
+
+
+def _detected_kind(repo: Repository, path: str) -> str | None:
+    """The kind of a file outside the policy's globs, from its content (None if neither)."""
+    from mltriad.documents import ParseError
+    from mltriad.legacy import detect_kind
+
+    if path == POLICY_PATH or path.startswith(repo.policy.signoff_dir + "/"):
+        return None
+    try:
+        raw = repo.snapshot.read_bytes(path, repo.policy.max_file_bytes)
+    except (ParseError, OSError):
+        return None
+    return detect_kind(path, raw)
 
 
 def _duplicate_ids(repo: Repository) -> Iterable[Finding]:

@@ -127,7 +127,10 @@ def check(paths: tuple[str, ...], fmt: str | None) -> int:
     Without PATHS, checks everything triad.yaml locates: model cards, decision records,
     evaluation sets, sign-off records and triad.yaml itself. With PATHS (files or
     folders), checks only those, still resolving their references against the whole
-    repository; this is what the pre-commit hook runs.
+    repository; this is what the pre-commit hook runs. Files outside triad.yaml's paths
+    that are decision records or model cards in another tool's format (MADR, Nygard,
+    Hugging Face, Model Card Toolkit) are checked too, and where there is no triad.yaml
+    at all PATHS are checked under the default policy.
 
     Each finding is printed as `path:line:col: severity RULE: message`.
 
@@ -138,12 +141,14 @@ def check(paths: tuple[str, ...], fmt: str | None) -> int:
       mltriad -C path/to/repo check --format sarif > mltriad.sarif
     """
     from mltriad.check import check as run_check
-    from mltriad.report import Report, render
+    from mltriad.report import Report, render, repository_prefix
 
     root = repo_root()
     result = run_check(root, list(paths) if paths else None)
     report = Report("check", result.findings, len(result.checked),
-                    notes=[f"{p}: {v}" for p, v in sorted(result.verdicts.items())])
+                    notes=[*result.notes,
+                           *(f"{p}: {v}" for p, v in sorted(result.verdicts.items()))],
+                    prefix=repository_prefix(root))
     render(default_format(fmt), report, sys.stdout)
     return EXIT_FINDINGS if report.blocking else EXIT_OK
 
@@ -223,6 +228,243 @@ def digest(path: str) -> int:
         raise MltriadError(f"'{path}' does not exist", hint="Check the path and try again.")
     click.echo(digest_bytes(tree.read_bytes(rel)))
     return EXIT_OK
+
+
+@cli.command()
+@click.argument("directory", metavar="[DIR]", required=False, default=".", type=click.Path())
+@click.option(
+    "--example",
+    is_flag=True,
+    help="Add a worked fraud-detection example: a model card, two decision records, "
+    "an evaluation set, a label specification and a roster of three people.",
+)
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Overwrite files that exist. README.md and CODEOWNERS are only ever added to.",
+)
+@handle_errors
+def init(directory: str, example: bool, force: bool) -> int:
+    """Scaffold a repository whose artifacts mltriad checks and gates.
+
+    Writes triad.yaml (the roles, to fill in), the artifact folders, the pre-commit hooks,
+    the GitHub workflow with the required check `mltriad-gate`, CODEOWNERS entries, an
+    MkDocs site and a README section on how the triad works. DIR (default: the current
+    folder) is created if needed, and `git init` runs there unless it is already inside a
+    git repository.
+
+    Never overwrites a file without --force: files that exist are listed as skipped, and
+    running init again changes nothing.
+
+    \b
+    Examples:
+      mltriad init                     add mltriad to the current repository
+      mltriad init --example demo      a new repository with a worked example
+      mltriad init --force             restore every file init writes
+    """
+    from mltriad.scaffold import describe_init
+    from mltriad.scaffold import init as run_init
+
+    result = run_init(Path(directory), example=example, force=force)
+    for line in describe_init(result, directory):
+        click.echo(line)
+    return EXIT_OK
+
+
+@cli.command()
+@click.argument("kind", metavar="KIND")
+@click.argument("name", metavar="NAME")
+@click.option(
+    "--base",
+    metavar="REF",
+    help="Also count the decision records (and names) on this branch, so that two "
+    "branches do not take the same number.",
+)
+@click.option(
+    "--supersedes",
+    metavar="N",
+    help="The number of the decision record the new one replaces; its status becomes "
+    "'superseded by' the new record.",
+)
+@handle_errors
+def new(kind: str, name: str, base: str | None, supersedes: str | None) -> int:
+    """Create an artifact from its template: KIND is model-card, decision or eval-set.
+
+    NAME is lowercase words joined by dashes; it becomes the file name and the id. A
+    decision record gets the next free number (decisions/NNNN-NAME.md); an evaluation set
+    gets a label specification in docs/labels/NAME.md.
+
+    Every required field is written, either as a placeholder starting with FILL-IN or as
+    a suggested value marked with a `# FILL-IN` comment. `mltriad check` reports each one
+    left (rule MT601) until it is replaced.
+
+    \b
+    Examples:
+      mltriad new model-card churn-predictor
+      mltriad new eval-set churn-holdout
+      mltriad new decision use-gradient-boosting --base origin/main
+      mltriad new decision retrain-monthly --supersedes 3
+    """
+    from mltriad.scaffold import describe_new
+    from mltriad.scaffold import new as run_new
+
+    result = run_new(repo_root(), kind, name, base=base, supersedes=supersedes)
+    for line in describe_new(result):
+        click.echo(line)
+    return EXIT_OK
+
+
+@cli.command()
+@click.argument("path", type=click.Path())
+@click.option("--role", required=True, metavar="ROLE",
+              help="The role you sign for: a role id in triad.yaml.")
+@click.option("--note", default="", metavar="TEXT",
+              help="What you checked, or the conditions of your sign-off.")
+@click.option("--key", type=click.Path(dir_okay=False), metavar="SSH_PRIVATE_KEY",
+              help="Sign the record with this SSH key (ssh-keygen -Y sign). Needed when "
+              "triad.yaml sets signoff.identity: signature; git's user.signingkey is used "
+              "when it is a key file.")
+@click.option("--name", metavar="NAME", help="Your name (default: as triad.yaml lists you).")
+@click.option("--email", metavar="EMAIL",
+              help="Your email as triad.yaml lists it (default: git's user.email).")
+@click.option("--base", metavar="REF",
+              help="For a deleted artifact: sign the removal of its version at the merge base "
+              "with REF (default: its last committed version).")
+@handle_errors
+def signoff(path: str, role: str, note: str, key: str | None, name: str | None,
+            email: str | None, base: str | None) -> int:
+    """Sign off PATH for ROLE: write the record the merge gate looks for.
+
+    The record (signoffs/PATH/ROLE.yaml) binds you to the artifact's current content by
+    its digest: any later edit makes it stale. For a file the change deletes, it signs
+    the removal. mltriad writes the record but never commits: commit it yourself (in
+    author mode the commit's author must be you). It refuses a role triad.yaml does not
+    define, a signer who is not a member of the role, and a file that is not a model
+    card, decision record, evaluation set or triad.yaml.
+
+    \b
+    Examples:
+      mltriad signoff model-cards/fraud-detector.md --role product-manager
+      mltriad signoff decisions/0002-use-gbm.md --role ml-engineer --note "Checked recall"
+      mltriad signoff eval-sets/fraud-holdout.yaml --role domain-expert --key ~/.ssh/id_ed25519
+      mltriad signoff model-cards/old-model.md --role ml-engineer --base origin/main
+    """
+    from mltriad.signoffs import SignRequest, describe, relative_path, sign_off
+
+    root = repo_root()
+    request = SignRequest(relative_path(root, path), role, note,
+                          Path(key).expanduser() if key else None, name, email, base)
+    for line in describe(sign_off(root, request)):
+        click.echo(line)
+    return EXIT_OK
+
+
+@cli.command()
+@click.option("--base", metavar="REF",
+              help="The branch HEAD would merge into. Default: inside GitHub Actions, from "
+              "the event; elsewhere origin/HEAD, origin/main, main or master.")
+@click.option("--head", metavar="REF", help="The commit that would merge. Default: HEAD.")
+@FORMAT_OPTION
+@handle_errors
+def gate(base: str | None, head: str | None, fmt: str | None) -> int:
+    """Decide whether HEAD may merge into BASE: every required sign-off must count.
+
+    The change is everything from merge-base(BASE, HEAD) to HEAD; renames count as a
+    deletion plus an addition. triad.yaml (roles, members, keys, requirements) is read
+    from BASE, never from the change. Each added, modified or deleted model card,
+    decision record, evaluation set, and triad.yaml itself, needs a record from every
+    required role, for the exact version at HEAD, by a member of the role whose identity
+    holds (commit author, or SSH signature). Each blocking finding names the artifact,
+    the role, who may sign and the command to run.
+
+    Inside GitHub Actions, without --base, base and head come from the event: a
+    pull_request's merge commit (HEAD^1 and HEAD^2), a merge_group's base_sha, a push's
+    `before`. The github format adds annotations and a step summary with the artifacts x
+    roles table.
+
+    Exit 0: may merge. 1: blocked. 2: cannot decide (not a repository, unknown ref,
+    shallow clone, no merge base, unusable triad.yaml at BASE); it never passes then.
+
+    \b
+    Examples:
+      mltriad gate --base origin/main
+      mltriad gate --base main --head feature/new-model --format json
+      mltriad gate                     # in a GitHub workflow (checkout with fetch-depth: 0)
+    """
+    from mltriad.gate import gate as run_gate
+    from mltriad.gate import gate_report
+    from mltriad.report import render
+
+    fmt = default_format(fmt)
+    report = gate_report(run_gate(repo_root(), base, head), table_in_notes=fmt == "text")
+    render(fmt, report, sys.stdout)
+    return EXIT_FINDINGS if report.blocking else EXIT_OK
+
+
+@cli.command()
+@click.option("--base", metavar="REF",
+              help="Show only the artifacts changed since the merge base with REF, judged by "
+              "REF's triad.yaml, as the gate will.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]),
+              default="text", help="Output format. Default: text.")
+@handle_errors
+def status(base: str | None, fmt: str) -> int:
+    """Show the sign-off matrix of the working tree: artifacts x roles.
+
+    For each artifact (all of them, or those changed since BASE), each required role is
+    signed (by whom, when), stale (signed an older version), missing, or does not count
+    (and why), with who may sign. Records need not be committed yet: status shows what
+    they claim (and checks SSH signatures in signature mode); the gate also checks who
+    committed them. Always exits 0 when it can read the repository.
+
+    \b
+    Examples:
+      mltriad status
+      mltriad status --base origin/main
+      mltriad status --format markdown > signoffs.md
+    """
+    from mltriad.status import render_status, working_tree_status
+
+    render_status(fmt, working_tree_status(repo_root(), base), sys.stdout)
+    return EXIT_OK
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--output", "-o", metavar="DIR", type=click.Path(file_okay=False),
+              help="Write the converted files to DIR instead of in place (model cards as ID.md).")
+@click.option("--dry-run", is_flag=True, help="Show a unified diff of every change; write nothing.")
+@click.option("--kind", type=click.Choice(["decision", "model-card"]), default=None,
+              help="What the files are, when neither their content nor triad.yaml says.")
+@click.option("--add-sections", is_flag=True,
+              help="Append each section triad.yaml requires that a text lacks, as a FILL-IN "
+              "(the text itself is kept; without this flag adopt only lists them).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              help="Output format. Default: text.")
+@handle_errors
+def adopt(paths: tuple[str, ...], output: str | None, dry_run: bool, kind: str | None,
+          add_sections: bool, fmt: str) -> int:
+    """Convert existing decision records and model cards into mltriad's format.
+
+    Reads MADR (3 and 4 front matter, 2 bullets, log4brains), Nygard / adr-tools records,
+    Hugging Face model cards and Model Card Toolkit JSON (schema 0.0.1 and 0.0.2), in the
+    PATHS given (files or folders). Their metadata goes into front matter with mltriad's
+    keys; the text is kept byte for byte. What cannot be read from a file is written as a
+    FILL-IN placeholder, which `mltriad check` reports until a person replaces it.
+    Templates and index pages are skipped. Nothing is deleted, a file is never
+    half-written, and running adopt twice changes nothing the second time.
+
+    \b
+    Examples:
+      mltriad adopt docs/adr --dry-run
+      mltriad adopt docs/adr --output decisions
+      mltriad adopt models/fraud/README.md --output model-cards
+      mltriad adopt model_card.json --output model-cards
+    """
+    from mltriad.adopt import run
+
+    return run(list(paths), output=output, dry_run=dry_run, kind=kind,
+               add_sections=add_sections, fmt=fmt, out=sys.stdout)
 
 
 def main(argv: list[str] | None = None) -> None:
