@@ -50,3 +50,27 @@ def test_invalid_example_gives_its_rule_at_its_line(example: str, tmp_path: Path
 
 def test_every_invalid_example_has_expectations() -> None:
     assert set(example_files("invalid")) == set(EXPECTED)
+
+
+def test_log4brains_dated_file_names_need_no_number(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(EXAMPLE_REPO, repo)
+    source = EXAMPLES / "decision" / "valid" / "0101-review-threshold.md"
+    target = repo / "decisions" / "20260301-review-threshold.md"
+    shutil.copy(source, target)
+    assert check(repo, [str(target)]).findings == []
+
+
+def test_a_readme_card_is_named_by_its_folder(tmp_path: Path) -> None:
+    repo = tmp_path / "repo"
+    shutil.copytree(EXAMPLE_REPO, repo)
+    policy = repo / "triad.yaml"
+    policy.write_text(policy.read_text().replace("model-cards/*.md", "models/*/README.md"))
+    folder = repo / "models" / "minimal"
+    folder.mkdir(parents=True)
+    shutil.copy(EXAMPLES / "model-card" / "valid" / "minimal.md", folder / "README.md")
+    assert check(repo, [str(folder / "README.md")]).findings == []
+    text = (folder / "README.md").read_text().replace("id: minimal", "id: other")
+    (folder / "README.md").write_text(text)
+    (finding,) = check(repo, [str(folder / "README.md")]).findings
+    assert finding.rule == "MT204" and "folder name 'minimal'" in finding.message

@@ -31,6 +31,15 @@ def stem(path: str) -> str:
     return name.rsplit(".", 1)[0] if "." in name else name
 
 
+def name_of(path: str) -> str:
+    """The name an artifact's id must equal: its file stem, or for a Hugging Face-style
+    `NAME/README.md`, its folder."""
+    base = stem(path)
+    if base.lower() == "readme" and "/" in path:
+        return path.rsplit("/", 2)[-2]
+    return base
+
+
 @lru_cache(maxsize=1 << 16)  # rules ask for the number of every record, often repeatedly
 def decision_number(path: str) -> int | None:
     match = _DECISION_NUMBER.match(path.rsplit("/", 1)[-1])
@@ -203,7 +212,7 @@ class Repository:
         if kind not in self._by_stem:
             index: dict[str, int] = {}
             for i, path in enumerate(self.paths(kind)):
-                index.setdefault(stem(path), i)
+                index.setdefault(name_of(path), i)
             self._by_stem[kind] = index
         return self._by_stem[kind]
 

@@ -34,6 +34,7 @@ NO_NUMBER = define(
     fix="Rename the file NNNN-title-with-dashes.md.",
 )
 
+_DATED = re.compile(r"^(19|20)\d{6}-")
 _SUPERSEDED = re.compile(r"^\s*superseded\s+by\b(.*)$", re.IGNORECASE | re.DOTALL)
 
 
@@ -53,6 +54,8 @@ def superseded_by(data: dict[str, Any]) -> str | int | None:
 @checks("decision")
 def numbering(artifact: Artifact, ctx: Context) -> Iterable[Finding]:
     number = decision_number(artifact.path)
+    if number is None and _DATED.match(artifact.path.rsplit("/", 1)[-1]):
+        return  # log4brains names records YYYYMMDD-slug.md: the slug is their id
     if number is None:
         yield artifact.finding(
             NO_NUMBER.id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from mltriad.artifacts import Artifact
+from mltriad.artifacts import Artifact, name_of
 from mltriad.documents import OUTSIDE_REPOSITORY
 from mltriad.findings import Finding, define
 from mltriad.rules.base import Context, checks
@@ -91,11 +91,12 @@ def role_exists(
 @checks("model-card", "eval-set")
 def id_matches_file_name(artifact: Artifact, ctx: Context) -> Iterable[Finding]:
     value = artifact.data.get("id")
-    if isinstance(value, str) and value != artifact.stem:
+    expected = name_of(artifact.path)
+    what = "file name" if expected == artifact.stem else "folder name"
+    if isinstance(value, str) and value != expected:
         yield artifact.finding(
             ID_MISMATCH.id,
-            f"the id '{value}' differs from the file name "
-            f"'{artifact.stem}'; rename one so they match",
+            f"the id '{value}' differs from the {what} '{expected}'; rename one so they match",
             ["id"],
         )
 
