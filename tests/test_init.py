@@ -414,6 +414,7 @@ def test_mkdocs_config_enables_the_plugin(tmp_path: Path) -> None:
     assert config == {
         "site_name": "churn-models",
         "docs_dir": "docs",
+        "theme": {"name": "mkdocs", "highlightjs": False},
         "plugins": ["search", "mltriad"],
     }
     assert (
