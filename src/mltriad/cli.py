@@ -24,8 +24,12 @@ from mltriad.errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, ConfigError, M
 F = TypeVar("F", bound=Callable[..., Any])
 
 FORMAT_OPTION = click.option(
-    "--format", "fmt", type=click.Choice(["text", "json", "github", "sarif"]), default=None,
-    help="Output format. Default: text, or github inside GitHub Actions.")
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "github", "sarif"]),
+    default=None,
+    help="Output format. Default: text, or github inside GitHub Actions.",
+)
 
 
 def log_path() -> Path:
@@ -35,7 +39,8 @@ def log_path() -> Path:
 
 def _write_log(exc: BaseException) -> Path:
     text = f"mltriad {__version__}\nargv: {sys.argv}\n\n" + "".join(
-        traceback.format_exception(type(exc), exc, exc.__traceback__))
+        traceback.format_exception(type(exc), exc, exc.__traceback__)
+    )
     for candidate in (log_path(), Path(tempfile.gettempdir()) / "mltriad.log"):
         try:
             candidate.parent.mkdir(parents=True, exist_ok=True)
@@ -72,8 +77,11 @@ def handle_errors(func: F) -> F:
             ctx.exit(130)
         except Exception as exc:  # a bug: say so in one line and keep the details
             where = _write_log(exc)
-            click.echo(f"mltriad: internal error: {type(exc).__name__}: {exc} "
-                       f"(this is a bug; details in {where})", err=True)
+            click.echo(
+                f"mltriad: internal error: {type(exc).__name__}: {exc} "
+                f"(this is a bug; details in {where})",
+                err=True,
+            )
             ctx.exit(EXIT_INTERNAL)
         ctx.exit(code or EXIT_OK)
 
@@ -94,8 +102,14 @@ def repo_root() -> Path:
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, "--version", prog_name="mltriad")
-@click.option("-C", "directory", type=click.Path(exists=True, file_okay=False), default=None,
-              help="Run as if mltriad was started in DIR (like git -C).", metavar="DIR")
+@click.option(
+    "-C",
+    "directory",
+    type=click.Path(exists=True, file_okay=False),
+    default=None,
+    help="Run as if mltriad was started in DIR (like git -C).",
+    metavar="DIR",
+)
 def cli(directory: str | None) -> None:
     """Model cards, decision records and evaluation sets, checked and gated like code.
 
@@ -145,17 +159,23 @@ def check(paths: tuple[str, ...], fmt: str | None) -> int:
 
     root = repo_root()
     result = run_check(root, list(paths) if paths else None)
-    report = Report("check", result.findings, len(result.checked),
-                    notes=[*result.notes,
-                           *(f"{p}: {v}" for p, v in sorted(result.verdicts.items()))],
-                    prefix=repository_prefix(root))
+    report = Report(
+        "check",
+        result.findings,
+        len(result.checked),
+        notes=[*result.notes, *(f"{p}: {v}" for p, v in sorted(result.verdicts.items()))],
+        prefix=repository_prefix(root),
+    )
     render(default_format(fmt), report, sys.stdout)
     return EXIT_FINDINGS if report.blocking else EXIT_OK
 
 
 @cli.command()
-@click.argument("kind", required=False,
-                type=click.Choice(["policy", "model-card", "decision", "eval-set", "signoff"]))
+@click.argument(
+    "kind",
+    required=False,
+    type=click.Choice(["policy", "model-card", "decision", "eval-set", "signoff"]),
+)
 @handle_errors
 def schema(kind: str | None) -> int:
     """Print the JSON Schema of KIND (or list the kinds and their schema ids).
@@ -193,9 +213,21 @@ def rules(fmt: str | None) -> int:
     if fmt == "json":
         import json
 
-        click.echo(json.dumps([{"id": r.id, "name": r.name, "severity": r.severity.value,
-                                "summary": r.summary, "fix": r.fix} for r in all_rules()],
-                              indent=2))
+        click.echo(
+            json.dumps(
+                [
+                    {
+                        "id": r.id,
+                        "name": r.name,
+                        "severity": r.severity.value,
+                        "summary": r.summary,
+                        "fix": r.fix,
+                    }
+                    for r in all_rules()
+                ],
+                indent=2,
+            )
+        )
         return EXIT_OK
     for r in all_rules():
         click.echo(f"{r.id}  {r.name:<24} {r.severity.value:<8} {r.summary}")
@@ -316,23 +348,45 @@ def new(kind: str, name: str, base: str | None, supersedes: str | None) -> int:
 
 @cli.command()
 @click.argument("path", type=click.Path())
-@click.option("--role", required=True, metavar="ROLE",
-              help="The role you sign for: a role id in triad.yaml.")
-@click.option("--note", default="", metavar="TEXT",
-              help="What you checked, or the conditions of your sign-off.")
-@click.option("--key", type=click.Path(dir_okay=False), metavar="SSH_PRIVATE_KEY",
-              help="Sign the record with this SSH key (ssh-keygen -Y sign). Needed when "
-              "triad.yaml sets signoff.identity: signature; git's user.signingkey is used "
-              "when it is a key file.")
+@click.option(
+    "--role", required=True, metavar="ROLE", help="The role you sign for: a role id in triad.yaml."
+)
+@click.option(
+    "--note",
+    default="",
+    metavar="TEXT",
+    help="What you checked, or the conditions of your sign-off.",
+)
+@click.option(
+    "--key",
+    type=click.Path(dir_okay=False),
+    metavar="SSH_PRIVATE_KEY",
+    help="Sign the record with this SSH key (ssh-keygen -Y sign). Needed when "
+    "triad.yaml sets signoff.identity: signature; git's user.signingkey is used "
+    "when it is a key file.",
+)
 @click.option("--name", metavar="NAME", help="Your name (default: as triad.yaml lists you).")
-@click.option("--email", metavar="EMAIL",
-              help="Your email as triad.yaml lists it (default: git's user.email).")
-@click.option("--base", metavar="REF",
-              help="For a deleted artifact: sign the removal of its version at the merge base "
-              "with REF (default: its last committed version).")
+@click.option(
+    "--email",
+    metavar="EMAIL",
+    help="Your email as triad.yaml lists it (default: git's user.email).",
+)
+@click.option(
+    "--base",
+    metavar="REF",
+    help="For a deleted artifact: sign the removal of its version at the merge base "
+    "with REF (default: its last committed version).",
+)
 @handle_errors
-def signoff(path: str, role: str, note: str, key: str | None, name: str | None,
-            email: str | None, base: str | None) -> int:
+def signoff(
+    path: str,
+    role: str,
+    note: str,
+    key: str | None,
+    name: str | None,
+    email: str | None,
+    base: str | None,
+) -> int:
     """Sign off PATH for ROLE: write the record the merge gate looks for.
 
     The record (signoffs/PATH/ROLE.yaml) binds you to the artifact's current content by
@@ -352,17 +406,27 @@ def signoff(path: str, role: str, note: str, key: str | None, name: str | None,
     from mltriad.signoffs import SignRequest, describe, relative_path, sign_off
 
     root = repo_root()
-    request = SignRequest(relative_path(root, path), role, note,
-                          Path(key).expanduser() if key else None, name, email, base)
+    request = SignRequest(
+        relative_path(root, path),
+        role,
+        note,
+        Path(key).expanduser() if key else None,
+        name,
+        email,
+        base,
+    )
     for line in describe(sign_off(root, request)):
         click.echo(line)
     return EXIT_OK
 
 
 @cli.command()
-@click.option("--base", metavar="REF",
-              help="The branch HEAD would merge into. Default: inside GitHub Actions, from "
-              "the event; elsewhere origin/HEAD, origin/main, main or master.")
+@click.option(
+    "--base",
+    metavar="REF",
+    help="The branch HEAD would merge into. Default: inside GitHub Actions, from "
+    "the event; elsewhere origin/HEAD, origin/main, main or master.",
+)
 @click.option("--head", metavar="REF", help="The commit that would merge. Default: HEAD.")
 @FORMAT_OPTION
 @handle_errors
@@ -402,11 +466,19 @@ def gate(base: str | None, head: str | None, fmt: str | None) -> int:
 
 
 @cli.command()
-@click.option("--base", metavar="REF",
-              help="Show only the artifacts changed since the merge base with REF, judged by "
-              "REF's triad.yaml, as the gate will.")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]),
-              default="text", help="Output format. Default: text.")
+@click.option(
+    "--base",
+    metavar="REF",
+    help="Show only the artifacts changed since the merge base with REF, judged by "
+    "REF's triad.yaml, as the gate will.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json", "markdown"]),
+    default="text",
+    help="Output format. Default: text.",
+)
 @handle_errors
 def status(base: str | None, fmt: str) -> int:
     """Show the sign-off matrix of the working tree: artifacts x roles.
@@ -431,19 +503,42 @@ def status(base: str | None, fmt: str) -> int:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--output", "-o", metavar="DIR", type=click.Path(file_okay=False),
-              help="Write the converted files to DIR instead of in place (model cards as ID.md).")
+@click.option(
+    "--output",
+    "-o",
+    metavar="DIR",
+    type=click.Path(file_okay=False),
+    help="Write the converted files to DIR instead of in place (model cards as ID.md).",
+)
 @click.option("--dry-run", is_flag=True, help="Show a unified diff of every change; write nothing.")
-@click.option("--kind", type=click.Choice(["decision", "model-card"]), default=None,
-              help="What the files are, when neither their content nor triad.yaml says.")
-@click.option("--add-sections", is_flag=True,
-              help="Append each section triad.yaml requires that a text lacks, as a FILL-IN "
-              "(the text itself is kept; without this flag adopt only lists them).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              help="Output format. Default: text.")
+@click.option(
+    "--kind",
+    type=click.Choice(["decision", "model-card"]),
+    default=None,
+    help="What the files are, when neither their content nor triad.yaml says.",
+)
+@click.option(
+    "--add-sections",
+    is_flag=True,
+    help="Append each section triad.yaml requires that a text lacks, as a FILL-IN "
+    "(the text itself is kept; without this flag adopt only lists them).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    help="Output format. Default: text.",
+)
 @handle_errors
-def adopt(paths: tuple[str, ...], output: str | None, dry_run: bool, kind: str | None,
-          add_sections: bool, fmt: str) -> int:
+def adopt(
+    paths: tuple[str, ...],
+    output: str | None,
+    dry_run: bool,
+    kind: str | None,
+    add_sections: bool,
+    fmt: str,
+) -> int:
     """Convert existing decision records and model cards into mltriad's format.
 
     Reads MADR (3 and 4 front matter, 2 bullets, log4brains), Nygard / adr-tools records,
@@ -463,11 +558,17 @@ def adopt(paths: tuple[str, ...], output: str | None, dry_run: bool, kind: str |
     """
     from mltriad.adopt import run
 
-    return run(list(paths), output=output, dry_run=dry_run, kind=kind,
-               add_sections=add_sections, fmt=fmt, out=sys.stdout)
+    return run(
+        list(paths),
+        output=output,
+        dry_run=dry_run,
+        kind=kind,
+        add_sections=add_sections,
+        fmt=fmt,
+        out=sys.stdout,
+    )
 
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `mltriad` console script."""
     cli.main(args=argv, prog_name="mltriad")
-
