@@ -35,6 +35,14 @@ pytestmark = [
 ]
 
 
+_NAVIGATING = (
+    "navigated or closed",
+    "Execution context was destroyed",
+    "Cannot find context",
+    "Cannot find default execution context",
+)
+
+
 class BrowserError(Exception):
     pass
 
@@ -179,7 +187,13 @@ class Tab:
     def wait_for(self, expression: str) -> Any:
         deadline = time.monotonic() + TIMEOUT
         while time.monotonic() < deadline:
-            value = self.eval(expression)
+            try:
+                value = self.eval(expression)
+            except BrowserError as error:
+                # A page that is navigating has no context to evaluate in yet: ask again.
+                if not any(t in str(error) for t in _NAVIGATING):
+                    raise
+                value = None
             if value:
                 return value
             time.sleep(0.05)
