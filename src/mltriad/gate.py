@@ -15,26 +15,32 @@ from __future__ import annotations
 
 import json
 import os
+import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from mltriad.artifacts import Repository
+from mltriad.artifacts import Repository, is_not_a_record
 from mltriad.documents import ParseError
 from mltriad.errors import GitError, MltriadError
 from mltriad.findings import Finding, finding, rule
 from mltriad.gitrepo import FETCH_HINT, Change, Commit, GitRepo, GitTree, is_null
-from mltriad.policy import Member, Policy
+from mltriad.policy import POLICY_PATH, Member, Policy
 from mltriad.report import Report
 from mltriad.rules.signoff_rules import (
     AUTHOR_MISMATCH,
+    CASE_VARIANT,
     MISSING,
     NO_SIGNER,
     REPLAYED,
+    STALE,
     SYMLINK,
 )
-from mltriad.signoffs import SignOff, governed_kind, read_record, record_path
+from mltriad.signoffs import GOVERNED_KINDS, SignOff, governed_kind, read_record, record_path
+from mltriad.snapshot import glob_regex
 from mltriad.status import (
     Cell,
     Problem,
@@ -63,6 +69,7 @@ class Refs:
     head: str
     source: str
     suggest_base: str  # what a person would pass as --base on their own clone
+    merged: str | None = None  # the merge commit that `head` is the second parent of
 
 
 @dataclass
@@ -98,11 +105,13 @@ def gate(
         refs = choose_refs(repo, base, head, environ)
         base_sha = repo.resolve(refs.base, what="base")
         head_sha = repo.resolve(refs.head, what="head")
+        repo.prefix = policy_folder(repo, base_sha)
         fork = repo.merge_base(base_sha, head_sha)
         base_tree = repo.tree(base_sha, f"base commit {base_sha[:12]} ({refs.base})")
         policy = base_policy(base_tree)
         head_tree = repo.tree(head_sha, f"head commit {head_sha[:12]} ({refs.head})")
-        needs = requirements(repo, repo.changes(fork, head_sha), policy, head_tree)
+        changes = repo.changes(fork, head_sha)
+        needs = requirements(repo, changes, policy, head_tree)
         records = _records(head_tree, policy, needs)
         prove = _prover(repo, policy, fork, head_sha, records, base_tree)
         rows = [
@@ -118,9 +127,27 @@ def gate(
             if not cell.signed
         ]
         found.extend(symlinked_artifacts(head_tree, policy))
+        found.extend(case_variants(changes, policy, head_tree))
+        if refs.merged is not None:
+            merged = repo.tree(repo.resolve(refs.merged), f"merge commit ({refs.merged})")
+            found.extend(merge_changes(needs, head_tree, merged, refs))
     result = GateResult(rows, list(dict.fromkeys(found)), policy, refs, base_sha, head_sha, fork)
     result.notes = _notes(result)
     return result
+
+
+def policy_folder(repo: GitRepo, base: str) -> str:
+    """The folder (repository-relative) of the policy that governs the folder the gate was
+    started in: the nearest at or above it whose triad.yaml is in the working tree or in
+    the base commit. The base counts so that a change which deletes a nested policy is
+    judged by that policy, not by one further up that does not govern its artifacts."""
+    parts = repo.prefix.split("/") if repo.prefix else []
+    for end in range(len(parts), -1, -1):
+        folder = "/".join(parts[:end])
+        path = f"{folder}/{POLICY_PATH}" if folder else POLICY_PATH
+        if (repo.root / path).is_file() or repo.has_file(base, path):
+            return folder
+    return repo.prefix
 
 
 # -- which commits --------------------------------------------------------------------------
@@ -155,10 +182,12 @@ def github_refs(repo: GitRepo, head: str | None, env: Mapping[str, str]) -> Refs
         pull = _mapping(event.get("pull_request"))
         target = _mapping(pull.get("base")).get("ref")
         suggest = f"origin/{target}" if isinstance(target, str) else "origin/main"
-        if head is None and len(repo.parents(repo.resolve("HEAD"))) == 2:
-            return Refs("HEAD^1", "HEAD^2", f"{name} event: the merge commit's parents", suggest)
         base_sha = _mapping(pull.get("base")).get("sha")
         head_sha = _mapping(pull.get("head")).get("sha")
+        if head is None and _merges(repo, head_sha):
+            return Refs(
+                "HEAD^1", "HEAD^2", f"{name} event: the merge commit's parents", suggest, "HEAD"
+            )
         if not isinstance(base_sha, str):
             raise _event_error(name, "pull_request.base.sha")
         return Refs(
@@ -218,6 +247,17 @@ def _event(path: str | None) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def _merges(repo: GitRepo, head_sha: object) -> bool:
+    """Whether HEAD is the merge commit GitHub builds for the pull request: two parents,
+    the second the pull request's head. Any other merge commit (the pull request's own
+    head, or the base branch checked out by pull_request_target) names parents its
+    author chose, so the event's shas are used instead."""
+    parents = repo.parents(repo.resolve("HEAD"))
+    return (
+        isinstance(head_sha, str) and len(parents) == 2 and parents[1] == head_sha.lower().strip()
+    )
+
+
 def _mapping(value: Any) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
@@ -234,31 +274,130 @@ def requirements(
     view = Repository(head_tree, policy)
     needs = []
     for change in changes:
-        if _SUBMODULE in (change.old_mode, change.new_mode):
-            continue
         kind = governed_kind(view, change.path)
         if kind is None:
             continue
-        before = repo.blob(change.old_blob) if change.old_blob else None
-        after = repo.blob(change.new_blob) if change.new_blob else None
-        kind_of_change = {"A": "added", "D": "removed"}.get(change.status, "modified")
+        # A submodule has no content here: a file replaced by one is removed, and a
+        # submodule at a governed path is refused (MT413) by `symlinked_artifacts`.
+        before = _file(repo, change.old_blob, change.old_mode)
+        after = _file(repo, change.new_blob, change.new_mode)
+        if before is None and after is None:
+            continue
+        kind_of_change = "added" if before is None else "removed" if after is None else "modified"
         needs.append(requirement(policy, kind, change.path, kind_of_change, after, before))
     return needs
 
 
+def _file(repo: GitRepo, blob: str | None, mode: str) -> bytes | None:
+    return repo.blob(blob) if blob and mode != _SUBMODULE else None
+
+
 def symlinked_artifacts(tree: GitTree, policy: Policy) -> list[Finding]:
-    """Governed paths that are symbolic links: their content could change unseen."""
+    """Governed paths that are symbolic links or submodules, and links or submodules in
+    the place of a folder that governed artifacts live in: what they lead to could
+    change without the change showing on a governed path."""
+    view = Repository(tree, policy)
+    links = {path: "a symbolic link" for path, e in tree.entries.items() if e.mode == _SYMLINK}
+    links.update(dict.fromkeys(tree.gitlinks, "a submodule"))
+    found = []
+    for path, what in sorted(links.items()):
+        if governed_kind(view, path) is not None:
+            found.append(
+                finding(
+                    SYMLINK,
+                    path,
+                    f"{path} is {what}; an artifact must be a file, or changes to what "
+                    "it points at would merge without sign-off; replace it with the file",
+                )
+            )
+        elif any(_reaches(pattern, path) for pattern in _artifact_globs(policy)):
+            found.append(
+                finding(
+                    SYMLINK,
+                    path,
+                    f"{path} is {what} where artifacts live; artifacts reached through it "
+                    "would merge without sign-off; replace it with a folder of files",
+                )
+            )
+    return found
+
+
+def case_variants(changes: Iterable[Change], policy: Policy, tree: GitTree) -> list[Finding]:
+    """Files the change adds or modifies that are not governed, but would be if letter
+    case and Unicode normalisation were ignored, as macOS and Windows ignore them."""
     view = Repository(tree, policy)
     return [
         finding(
-            SYMLINK,
-            path,
-            f"{path} is a symbolic link; an artifact must be a file, "
-            "or changes to what it points at would merge without sign-off; replace "
-            "the link with the file",
+            CASE_VARIANT,
+            change.path,
+            f"{change.path} differs from the governed paths "
+            f"({', '.join(_governed_globs(policy))}) only in letter case or Unicode "
+            "normalisation; on macOS and Windows it would be, or replace, an artifact "
+            "that nobody signed; rename it",
         )
-        for path, entry in tree.entries.items()
-        if entry.mode == _SYMLINK and governed_kind(view, path) is not None
+        for change in changes
+        if change.new_blob is not None
+        and governed_kind(view, change.path) is None
+        and _folded_match(policy, change.path)
+    ]
+
+
+def _governed_globs(policy: Policy) -> list[str]:
+    return [POLICY_PATH, *_artifact_globs(policy)]
+
+
+def _folded_match(policy: Policy, path: str) -> bool:
+    """Whether a governed path pattern matches `path` only when case and Unicode
+    normalisation are ignored (records and a decision folder's README are not artifacts)."""
+    name = unicodedata.normalize("NFC", path)
+    if name.casefold().startswith(policy.signoff_dir.casefold() + "/"):
+        return False
+    return any(
+        _folded(pattern).match(name)
+        and not glob_regex(pattern).match(path)
+        and not (pattern == policy.glob("decision") and is_not_a_record(path))
+        for pattern in _governed_globs(policy)
+    )
+
+
+@lru_cache(maxsize=64)
+def _folded(pattern: str) -> re.Pattern[str]:
+    return re.compile(glob_regex(unicodedata.normalize("NFC", pattern)).pattern, re.IGNORECASE)
+
+
+def _artifact_globs(policy: Policy) -> list[str]:
+    return [policy.glob(kind) for kind in GOVERNED_KINDS if kind != "policy"]
+
+
+def _reaches(pattern: str, folder: str) -> bool:
+    """Whether files below `folder` could match the glob `pattern`."""
+    parts = pattern.split("/")
+    for i, name in enumerate(folder.split("/")):
+        if i >= len(parts) - 1:  # the pattern's last part names files, not folders
+            return False
+        if "**" in parts[i]:
+            return True
+        if not glob_regex(parts[i]).match(name):
+            return False
+    return True
+
+
+def merge_changes(
+    needs: Iterable[Requirement], head: GitTree, merged: GitTree, refs: Refs
+) -> list[Finding]:
+    """Artifacts that merging the pull request would give another content than the one
+    signed (the base changed them too since the branch started)."""
+    return [
+        finding(
+            STALE,
+            need.artifact,
+            f"{need.artifact} is signed as it is on the pull request ({refs.head}), but "
+            f"merging it into the base ({refs.base}) gives another version, since the "
+            "base changed it too; nobody signed that version. Merge or rebase the branch "
+            "onto the base, then sign the result",
+        )
+        for need in needs
+        if head.blob_id(need.artifact) != merged.blob_id(need.artifact)
     ]
 
 
@@ -291,7 +430,7 @@ def _prover(
     writers = repo.last_writers(fork, head, records, policy.signoff_dir)
     if policy.identity == "signature":
         return _signature_prover(policy, writers, base_tree)
-    return _author_prover(writers)
+    return _author_prover(writers, base_tree)
 
 
 def _not_in_change(record: SignOff, rule_id: str) -> Problem:
@@ -302,7 +441,7 @@ def _not_in_change(record: SignOff, rule_id: str) -> Problem:
     )
 
 
-def _author_prover(writers: Mapping[str, Commit | None]) -> Prover:
+def _author_prover(writers: Mapping[str, Commit | None], base_tree: GitTree) -> Prover:
     def prove(record: SignOff, member: Member) -> Problem | None:
         writer = writers.get(record.path)
         if writer is None:
@@ -315,7 +454,9 @@ def _author_prover(writers: Mapping[str, Commit | None]) -> Prover:
                 f"{kind} that last wrote it ({writer.sha[:12]}) is authored by "
                 f"{writer.author_name} <{writer.author_email}>",
             )
-        return None
+        # Commits of a branch that was never merged are in the change once it is merged
+        # in: an abandoned version's sign-offs would otherwise count again.
+        return _replayed(record, base_tree)
 
     return prove
 
@@ -337,10 +478,15 @@ def _signature_prover(
 
 
 def _replayed(record: SignOff, base_tree: GitTree) -> Problem | None:
-    """A signed record older than the base's record in its place was restored from history."""
-    if not base_tree.exists(record.path):
+    """A record older than the base's record in its place was restored from history (or
+    merged in from a branch that was never merged)."""
+    try:
+        raw = base_tree.read_bytes(record.path) if base_tree.exists(record.path) else None
+    except ParseError:
+        return None  # oversized: no date to compare with, as if there were no record
+    if raw is None:
         return None
-    older, _ = read_record(record.path, base_tree.read_bytes(record.path))
+    older, _ = read_record(record.path, raw)
     if older is None:
         return None
     mine, theirs = record.when, older.when

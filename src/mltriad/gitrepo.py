@@ -4,8 +4,8 @@ git's own `GIT_*` variables are removed from the environment of every git proces
 (pre-commit and git hooks set GIT_DIR, GIT_INDEX_FILE or GIT_WORK_TREE, which would
 point git at another repository or index than the one being read). The number of git
 processes is kept independent of the number of artifacts: one `ls-tree` per commit
-read, one persistent `cat-file --batch` for every blob, one `log` and one
-`diff-tree --stdin` for the whole history of a change.
+read, one persistent `cat-file --batch` for every blob and commit object, one `log`
+and one `diff-tree --stdin` for the whole history of a change.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import posixpath
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -96,8 +96,8 @@ class Change:
 class Commit:
     sha: str
     parents: tuple[str, ...]
-    author_name: str
-    author_email: str
+    author_name: str = ""
+    author_email: str = ""
 
 
 @dataclass(frozen=True)
@@ -221,6 +221,13 @@ class GitRepo:
             return False
         return True
 
+    def has_file(self, commit: str, path: str) -> bool:
+        """Whether `path` (repository-relative) is a file in `commit`."""
+        if "\n" in path:  # would split the batch request in two
+            return False
+        found = self._object(f"{commit}:{path}")
+        return found is not None and found[1] == "blob"
+
     def is_shallow(self) -> bool:
         return Path(str(self._repo.common_dir), "shallow").exists()
 
@@ -254,23 +261,37 @@ class GitRepo:
         return sha.split()[0]
 
     def commits(self, since: str, until: str) -> dict[str, Commit]:
-        """Every commit reachable from `until` and not from `since`, with its author."""
+        """Every commit reachable from `until` and not from `since`, with its parents.
+
+        Only object ids are listed: author names and emails are free text that could
+        imitate the listing's separators, so `author` reads them from the commit itself.
+        """
         out = self._run(
-            "log",
-            "--no-show-signature",
-            "--no-color",
-            "--format=%H%x1f%P%x1f%an%x1f%ae%x1e",
-            f"{since}..{until}",
-            "--",
+            "log", "--no-show-signature", "--no-color", "--format=%H %P", f"{since}..{until}", "--"
         )
         result: dict[str, Commit] = {}
-        for entry in _text(out).split("\x1e"):
-            line = entry.strip("\n")
-            if not line:
-                continue
-            sha, parents, name, email = line.split("\x1f")
-            result[sha] = Commit(sha, tuple(parents.split()), name, email)
+        for line in _text(out).splitlines():
+            sha, *parents = line.split()
+            result[sha] = Commit(sha, tuple(parents))
         return result
+
+    def author(self, commit: Commit) -> Commit:
+        """The commit with its author's name and email, read from the commit object as
+        git parses them (no .mailmap, no re-encoding): the email is what lies between
+        the first '<' and the next '>' of the first author header."""
+        found = self._object(commit.sha)
+        if found is None or found[1] != "commit":
+            raise GitError(
+                f"the commit {commit.sha[:12]} is missing from this repository", hint=FETCH_HINT
+            )
+        header = found[2].split(b"\n\n", 1)[0]
+        ident = next((line[7:] for line in header.split(b"\n") if line.startswith(b"author ")), b"")
+        start = ident.find(b"<")
+        end = ident.find(b">", start + 1)
+        if start < 0 or end < 0:
+            return replace(commit, author_name=_text(ident).strip(), author_email="")
+        name, email = ident[:start].strip(), ident[start + 1 : end]
+        return replace(commit, author_name=_text(name), author_email=_text(email))
 
     def paths_changed_per_parent(
         self, commits: Iterable[Commit], pathspec: str
@@ -335,7 +356,8 @@ class GitRepo:
         if not wanted or not commits:
             return dict.fromkeys(wanted)
         changed = self.paths_changed_per_parent(commits.values(), under)
-        return {path: _writer(path, until, commits, changed) for path in wanted}
+        writers = {path: _writer(path, until, commits, changed) for path in wanted}
+        return {path: self.author(w) if w else None for path, w in writers.items()}
 
     # -- trees and blobs ---------------------------------------------------------------
     def changes(self, old: str, new: str) -> list[Change]:
@@ -365,23 +387,25 @@ class GitRepo:
             )
         return found
 
-    def entries(self, commit: str) -> dict[str, Entry]:
-        """Every file of a commit (below the prefix), by repository-relative path."""
+    def entries(self, commit: str) -> tuple[dict[str, Entry], dict[str, Entry]]:
+        """The files of a commit (below the prefix), and apart from them its submodules
+        (gitlinks, whose content is another repository's commit), by local path."""
         args = ["ls-tree", "-r", "-l", "-z", "--full-tree", commit]
         if self.prefix:
             args += ["--", self.prefix + "/"]
-        result: dict[str, Entry] = {}
+        files: dict[str, Entry] = {}
+        gitlinks: dict[str, Entry] = {}
         for item in self._run(*args).split(b"\0"):
             if not item:
                 continue
             meta, _, raw_path = item.partition(b"\t")
             mode, kind, blob, size = meta.split()
-            if kind != b"blob":
-                continue  # submodules
             path = self._local_path(_text(raw_path))
-            if path is not None:
-                result[path] = Entry(_text(mode), _text(blob), int(size) if size.isdigit() else 0)
-        return result
+            if path is None or kind not in (b"blob", b"commit"):
+                continue
+            entry = Entry(_text(mode), _text(blob), int(size) if size.isdigit() else 0)
+            (files if kind == b"blob" else gitlinks)[path] = entry
+        return files, gitlinks
 
     def blob(self, sha: str) -> bytes:
         found = self._object(sha)
@@ -445,13 +469,22 @@ class GitTree:
         self.repo = repo
         self.commit = commit
         self.label = label
-        self._entries: dict[str, Entry] | None = None
+        self._listing: tuple[dict[str, Entry], dict[str, Entry]] | None = None
 
     @property
     def entries(self) -> dict[str, Entry]:
-        if self._entries is None:
-            self._entries = self.repo.entries(self.commit)
-        return self._entries
+        """The files (symbolic links included), by local path."""
+        return self._list()[0]
+
+    @property
+    def gitlinks(self) -> dict[str, Entry]:
+        """The submodules, by local path: they are not files and are never read."""
+        return self._list()[1]
+
+    def _list(self) -> tuple[dict[str, Entry], dict[str, Entry]]:
+        if self._listing is None:
+            self._listing = self.repo.entries(self.commit)
+        return self._listing
 
     def entry(self, path: str) -> Entry | None:
         """The tree entry of a file, symbolic links resolved; None if there is none."""

@@ -150,18 +150,20 @@ class Row:
 
 # -- what needs sign-off ------------------------------------------------------------------
 def required_roles(
-    policy: Policy, kind: str, versions: Iterable[dict[str, Any]]
+    policy: Policy, kind: str, versions: Iterable[dict[str, Any] | None]
 ) -> tuple[str, ...]:
     """The policy's roles for a kind plus those the artifact names in any of its versions
     (a decision's approvers, an evaluation set's owner): an artifact adds roles, never
-    removes them. A change to the policy needs every role (of `require.policy`) that has
-    members; roles nobody can sign yet are left out so a roster can be filled in."""
+    removes them. A version too large to read (None) could name any role, so it needs
+    every role of the policy. A change to the policy needs every role (of
+    `require.policy`) that has members; roles nobody can sign yet are left out so a
+    roster can be filled in."""
     if kind == "policy":
         wanted = policy.require.get("policy") or tuple(policy.roles)
         return tuple(r for r in wanted if r in policy.roles and policy.roles[r].members)
     roles = list(policy.required_roles(kind))
     for data in versions:
-        for role in _named_roles(kind, data):
+        for role in list(policy.roles) if data is None else _named_roles(kind, data):
             if role not in roles:
                 roles.append(role)
     return tuple(roles)
@@ -187,7 +189,7 @@ def requirement(
 ) -> Requirement:
     """The requirement for one artifact: `current` content (None when it is removed) and
     its content `before` the change (None when it is new)."""
-    versions = [_data(kind, path, raw) for raw in (current, before) if raw is not None]
+    versions = [_data(policy, kind, path, raw) for raw in (current, before) if raw is not None]
     if current is None:
         assert before is not None
         digest = removal_digest(before)
@@ -196,8 +198,12 @@ def requirement(
     return Requirement(path, kind, change, digest, required_roles(policy, kind, versions))
 
 
-def _data(kind: str, path: str, raw: bytes) -> dict[str, Any]:
-    return {} if kind == "policy" else parse(kind, path, raw).data
+def _data(policy: Policy, kind: str, path: str, raw: bytes) -> dict[str, Any] | None:
+    """An artifact's data, or None when it is over the size limit: parsing it could take
+    minutes and gigabytes (`check` refuses such a file)."""
+    if kind == "policy":
+        return {}
+    return None if len(raw) > policy.max_file_bytes else parse(kind, path, raw).data
 
 
 def current_requirements(snapshot: Snapshot, policy: Policy) -> list[Requirement]:

@@ -93,8 +93,9 @@ NO_SIGNER = define(
 REPLAYED = define(
     "MT410",
     "replayed-signoff",
-    "A signed record is older than the base branch's record for the same artifact and "
-    "role: an earlier sign-off restored from history does not count.",
+    "A record is older than the base branch's record for the same artifact and role: an "
+    "earlier sign-off restored from history, or merged in from an old branch, does not "
+    "count.",
     example="date: 2026-01-10   # the base's record for this artifact and role is from 2026-03-02",
     fix="Sign the current version again.",
 )
@@ -117,10 +118,20 @@ UNNEEDED = define(
 SYMLINK = define(
     "MT413",
     "symlinked-artifact",
-    "A governed artifact is a symbolic link: its content could change without the change "
-    "showing on the artifact, so the gate refuses it.",
+    "A governed artifact, or a folder where artifacts live, is a symbolic link or a "
+    "submodule: what it leads to could change without the change showing on a governed "
+    "path, so the gate refuses it.",
     example="model-cards/fraud.md -> ../docs/fraud.md",
-    fix="Replace the link with the file itself.",
+    fix="Replace the link or submodule with the file itself, or with a folder of files.",
+)
+CASE_VARIANT = define(
+    "MT414",
+    "case-variant-path",
+    "A file the change adds or modifies is not a governed artifact, but would be one if letter "
+    "case and Unicode normalisation were ignored: on macOS and Windows it lands in, or "
+    "replaces, a governed artifact without sign-off.",
+    example="Model-Cards/fraud-detector.md   # model cards live in model-cards/",
+    fix="Rename the file so that its path differs from the governed paths by more than case.",
 )
 
 RULES = (
@@ -137,6 +148,7 @@ RULES = (
     ORPHAN,
     UNNEEDED,
     SYMLINK,
+    CASE_VARIANT,
 )
 
 
