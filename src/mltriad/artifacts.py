@@ -20,9 +20,9 @@ _NOT_RECORDS = re.compile(r"^(index|readme|template|adr-template|\d+-template)\.
 
 
 def digest_bytes(raw: bytes) -> str:
-    """sha256 of content with CRLF and CR normalised to LF (so a Windows checkout agrees)."""
-    if b"\r" in raw:
-        raw = raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    """sha256 of content with CRLF normalised to LF (so a Windows checkout agrees)."""
+    if b"\r\n" in raw:  # only CRLF: a lone CR would let two differently parsed files agree
+        raw = raw.replace(b"\r\n", b"\n")
     return "sha256:" + hashlib.sha256(raw).hexdigest()
 
 

@@ -460,7 +460,8 @@ def gate(base: str | None, head: str | None, fmt: str | None) -> int:
     from mltriad.report import render
 
     fmt = default_format(fmt)
-    report = gate_report(run_gate(repo_root(), base, head), table_in_notes=fmt == "text")
+    # The gate finds the policy that governs the current folder itself, at the base too.
+    report = gate_report(run_gate(Path.cwd(), base, head), table_in_notes=fmt == "text")
     render(fmt, report, sys.stdout)
     return EXIT_FINDINGS if report.blocking else EXIT_OK
 
