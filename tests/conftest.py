@@ -70,6 +70,14 @@ def repo(tmp_path: Path) -> Path:
     return make_repo(tmp_path / "repo", EXAMPLE_REPO)
 
 
+@pytest.fixture(scope="session")
+def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """SSH key pairs for the example team (one per person), made once per session."""
+    from tests.test_signoff import make_keys
+
+    return make_keys(tmp_path_factory)
+
+
 @pytest.fixture
 def chdir(monkeypatch: pytest.MonkeyPatch) -> object:
     def change(path: Path) -> None:

@@ -17,28 +17,15 @@ from tests.test_signoff import (
     DECISION,
     EVAL_SET,
     Team,
-    make_keys,
+    change_card,
     needs_ssh,
     rules_of,
 )
 
 
-@pytest.fixture(scope="session")
-def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return make_keys(tmp_path_factory)
-
-
-def _change(tmp_path: Path, **options: object) -> Team:
-    team = Team(tmp_path / "repo", **options)  # type: ignore[arg-type]
-    team.branch()
-    team.edit(CARD)
-    team.commit("Update the model card", who="ada")
-    return team
-
-
 # -- the honest path --------------------------------------------------------------------------
 def test_each_member_signs_their_role_and_the_change_may_merge(tmp_path: Path) -> None:
-    team = _change(tmp_path)
+    team = change_card(tmp_path)
     team.sign_all(CARD)
     result = invoke(["gate", "--base", "main"], cwd=team.path)
     assert result.exit_code == 0, result.output
@@ -60,7 +47,7 @@ def test_nothing_governed_changed(tmp_path: Path) -> None:
 def test_signature_mode_passes_whoever_commits_the_records(
     tmp_path: Path, keys: dict[str, Path]
 ) -> None:
-    team = _change(tmp_path, identity="signature", keys=keys)
+    team = change_card(tmp_path, identity="signature", keys=keys)
     team.sign_all(CARD, key=True, committer="ada")
     result = team.gate()
     assert result.passed, result.findings
@@ -73,7 +60,7 @@ def test_signature_mode_passes_whoever_commits_the_records(
 
 @needs_ssh
 def test_signature_mode_survives_a_rebase(tmp_path: Path, keys: dict[str, Path]) -> None:
-    team = _change(tmp_path, identity="signature", keys=keys)
+    team = change_card(tmp_path, identity="signature", keys=keys)
     team.sign_all(CARD, key=True)
     team.git("checkout", "-q", "main")
     (team.path / "train.py").write_text("print('main moved on')\n")
@@ -85,7 +72,7 @@ def test_signature_mode_survives_a_rebase(tmp_path: Path, keys: dict[str, Path])
 
 @needs_ssh
 def test_signature_mode_survives_a_squash(tmp_path: Path, keys: dict[str, Path]) -> None:
-    team = _change(tmp_path, identity="signature", keys=keys)
+    team = change_card(tmp_path, identity="signature", keys=keys)
     team.sign_all(CARD, key=True)
     team.git("checkout", "-q", "-b", "squashed", "main")
     team.git("merge", "-q", "--squash", "change")
@@ -94,7 +81,7 @@ def test_signature_mode_survives_a_squash(tmp_path: Path, keys: dict[str, Path])
 
 
 def test_author_mode_survives_a_rebase_but_not_a_squash(tmp_path: Path) -> None:
-    team = _change(tmp_path)
+    team = change_card(tmp_path)
     team.sign_all(CARD)
     team.git("checkout", "-q", "main")
     (team.path / "train.py").write_text("print('main moved on')\n")
@@ -230,14 +217,14 @@ def test_outside_a_git_repository(tmp_path: Path) -> None:
 
 
 def test_an_unknown_ref(tmp_path: Path) -> None:
-    team = _change(tmp_path)
+    team = change_card(tmp_path)
     result = invoke(["gate", "--base", "origin/does-not-exist"], cwd=team.path)
     assert result.exit_code == 2
     assert "the base 'origin/does-not-exist' does not name a commit" in result.output
 
 
 def test_no_merge_base(tmp_path: Path) -> None:
-    team = _change(tmp_path)
+    team = change_card(tmp_path)
     team.git("checkout", "-q", "--orphan", "unrelated")
     commit_all(team.path, "Unrelated history")
     with pytest.raises(GitError, match="no common ancestor"):
@@ -274,14 +261,14 @@ def test_a_base_without_a_policy(tmp_path: Path) -> None:
 
 
 def test_without_base_outside_actions_and_no_default_branch(tmp_path: Path) -> None:
-    team = _change(tmp_path)
+    team = change_card(tmp_path)
     team.git("branch", "-m", "main", "trunk")
     with pytest.raises(MltriadError, match="there is no --base"):
         gate(team.path, None, None, env={})
 
 
 def test_the_default_base_is_main(tmp_path: Path) -> None:
-    team = _change(tmp_path)
+    team = change_card(tmp_path)
     result = gate(team.path, None, None, env={})
     assert result.refs.base == "main" and rules_of(result) == {"MT401"}
 
@@ -316,7 +303,7 @@ def _pull_request_merge(team: Team, tmp_path: Path) -> dict[str, str]:
 
 
 def test_pull_request_event_blocked_with_annotations_and_summary(tmp_path: Path) -> None:
-    team = _change(tmp_path)
+    team = change_card(tmp_path)
     team.sign_and_commit(CARD, "ml-engineer")
     env = _pull_request_merge(team, tmp_path)
     result = run(["gate"], cwd=team.path, env=env)
@@ -335,7 +322,7 @@ def test_pull_request_event_blocked_with_annotations_and_summary(tmp_path: Path)
 
 
 def test_pull_request_event_passes_when_signed(tmp_path: Path) -> None:
-    team = _change(tmp_path)
+    team = change_card(tmp_path)
     team.sign_all(CARD)
     env = _pull_request_merge(team, tmp_path)
     result = run(["gate"], cwd=team.path, env=env)
@@ -345,7 +332,7 @@ def test_pull_request_event_passes_when_signed(tmp_path: Path) -> None:
 
 
 def test_pull_request_event_in_a_shallow_checkout_fails_closed(tmp_path: Path) -> None:
-    team = _change(tmp_path)
+    team = change_card(tmp_path)
     team.sign_all(CARD)
     env = _pull_request_merge(team, tmp_path)
     clone = tmp_path / "clone"
@@ -359,7 +346,7 @@ def test_pull_request_event_in_a_shallow_checkout_fails_closed(tmp_path: Path) -
 
 
 def test_merge_group_and_push_events(tmp_path: Path) -> None:
-    team = _change(tmp_path)
+    team = change_card(tmp_path)
     base = team.git("rev-parse", "main").strip()
     head = team.git("rev-parse", "HEAD").strip()
     event = tmp_path / "event.json"
@@ -394,7 +381,7 @@ def test_merge_group_and_push_events(tmp_path: Path) -> None:
 
 
 def test_json_and_sarif_formats(tmp_path: Path) -> None:
-    team = _change(tmp_path)
+    team = change_card(tmp_path)
     team.sign_and_commit(CARD, "domain-expert")
     result = invoke(["gate", "--base", "main", "--format", "json"], cwd=team.path)
     assert result.exit_code == 1
@@ -452,7 +439,7 @@ def test_git_processes_do_not_grow_with_the_change(
         return original(self, *args, stdin=stdin)
 
     monkeypatch.setattr(GitRepo, "_run", counting)
-    team = _change(tmp_path)
+    team = change_card(tmp_path)
     team.sign_all(CARD)
     assert team.gate().passed
     one_artifact = list(calls)

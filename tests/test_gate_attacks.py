@@ -9,7 +9,6 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-import pytest
 import yaml
 
 from mltriad.artifacts import digest_bytes
@@ -20,27 +19,14 @@ from tests.test_signoff import (
     CARD_ROLES,
     DECISION,
     Team,
-    make_keys,
+    change_card,
     needs_ssh,
     rules_of,
 )
 
 
-@pytest.fixture(scope="session")
-def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return make_keys(tmp_path_factory)
-
-
-def _change(tmp_path: Path, **options: object) -> Team:
-    team = Team(tmp_path / "repo", **options)  # type: ignore[arg-type]
-    team.branch()
-    team.edit(CARD)
-    team.commit("Update the model card", who="ada")
-    return team
-
-
 def test_a_sign_off_by_someone_outside_the_role_does_not_count(tmp_path: Path) -> None:
-    team = _change(tmp_path)
+    team = change_card(tmp_path)
     team.sign_and_commit(CARD, "ml-engineer")
     team.sign_and_commit(CARD, "domain-expert")
     team.forge(CARD, "product-manager", "mallory")
@@ -56,7 +42,7 @@ def test_a_sign_off_by_someone_outside_the_role_does_not_count(tmp_path: Path) -
 
 
 def test_a_record_committed_by_the_author_but_naming_another_signer(tmp_path: Path) -> None:
-    team = _change(tmp_path)
+    team = change_card(tmp_path)
     team.sign_and_commit(CARD, "ml-engineer")
     team.sign_and_commit(CARD, "domain-expert")
     team.sign(CARD, "product-manager", "grace")  # the record names Grace...
@@ -69,7 +55,7 @@ def test_a_record_committed_by_the_author_but_naming_another_signer(tmp_path: Pa
 
 
 def test_the_change_cannot_add_its_author_to_the_roster_and_sign(tmp_path: Path) -> None:
-    team = _change(tmp_path)
+    team = change_card(tmp_path)
     policy = team.policy()
     policy["roles"]["product-manager"]["members"].append(
         {"name": "Mallory Moriarty", "email": "mallory@example.org"}
@@ -88,7 +74,7 @@ def test_the_change_cannot_add_its_author_to_the_roster_and_sign(tmp_path: Path)
 
 
 def test_the_change_cannot_relax_the_requirements(tmp_path: Path) -> None:
-    team = _change(tmp_path)
+    team = change_card(tmp_path)
     policy = team.policy()
     policy["require"]["model-card"] = ["ml-engineer"]
     team.write_policy(policy)
@@ -102,7 +88,7 @@ def test_the_change_cannot_relax_the_requirements(tmp_path: Path) -> None:
 
 
 def test_a_record_copied_from_another_artifact_does_not_count(tmp_path: Path) -> None:
-    team = _change(tmp_path)
+    team = change_card(tmp_path)
     team.edit(DECISION)
     team.commit("Update the decision", who="ada")
     team.sign_and_commit(DECISION, "product-manager")
@@ -117,7 +103,7 @@ def test_a_record_copied_from_another_artifact_does_not_count(tmp_path: Path) ->
 
 
 def test_a_record_copied_from_another_role_does_not_count(tmp_path: Path) -> None:
-    team = _change(tmp_path)
+    team = change_card(tmp_path)
     team.sign_and_commit(CARD, "ml-engineer")
     folder = team.path / "signoffs" / CARD
     shutil.copy(folder / "ml-engineer.yaml", folder / "product-manager.yaml")
@@ -128,7 +114,7 @@ def test_a_record_copied_from_another_role_does_not_count(tmp_path: Path) -> Non
 
 
 def test_an_edit_after_sign_off_makes_every_sign_off_stale(tmp_path: Path) -> None:
-    team = _change(tmp_path)
+    team = change_card(tmp_path)
     team.sign_all(CARD)
     assert team.gate().passed
     team.edit(CARD, "\nOne more sentence after everyone signed.\n")
@@ -190,7 +176,7 @@ def test_a_record_for_an_old_version_restored_from_history_signature_mode(
 def test_a_signature_made_with_a_key_outside_the_base_roster(
     tmp_path: Path, keys: dict[str, Path]
 ) -> None:
-    team = _change(tmp_path, identity="signature", keys=keys)
+    team = change_card(tmp_path, identity="signature", keys=keys)
     team.sign_all(CARD, ("ml-engineer", "domain-expert"), key=True)
     # Mallory swaps Grace's key for her own in the change, then signs as Grace.
     policy = team.policy()
@@ -210,7 +196,7 @@ def test_a_signature_made_with_a_key_outside_the_base_roster(
 
 @needs_ssh
 def test_a_signature_over_a_different_artifact(tmp_path: Path, keys: dict[str, Path]) -> None:
-    team = _change(tmp_path, identity="signature", keys=keys)
+    team = change_card(tmp_path, identity="signature", keys=keys)
     team.sign_all(CARD, ("ml-engineer", "domain-expert"), key=True)
     team.sign(DECISION, "product-manager", "grace", key=True)
     genuine = yaml.safe_load(team.read(f"signoffs/{DECISION}/product-manager.yaml"))
@@ -251,7 +237,7 @@ def test_one_person_cannot_sign_two_roles(tmp_path: Path) -> None:
 
 
 def test_a_sign_off_hidden_in_a_merge_commit(tmp_path: Path) -> None:
-    team = _change(tmp_path)
+    team = change_card(tmp_path)
     team.sign_all(CARD)  # version 1, genuinely signed by all three
     assert team.gate().passed
     team.git("checkout", "-q", "-b", "side", "main")
@@ -347,7 +333,7 @@ def test_a_symlinked_artifact_is_refused(tmp_path: Path) -> None:
 
 
 def test_a_shallow_clone_cannot_be_gated(tmp_path: Path) -> None:
-    team = _change(tmp_path)
+    team = change_card(tmp_path)
     team.sign_all(CARD)
     clone = tmp_path / "clone"
     git(
@@ -368,7 +354,7 @@ def test_a_shallow_clone_cannot_be_gated(tmp_path: Path) -> None:
 
 
 def test_git_variables_from_a_hook_do_not_redirect_the_gate(tmp_path: Path) -> None:
-    team = _change(tmp_path)
+    team = change_card(tmp_path)
     other = tmp_path / "other"
     other.mkdir()
     git(other, "init", "-q")
@@ -386,7 +372,7 @@ def test_git_variables_from_a_hook_do_not_redirect_the_gate(tmp_path: Path) -> N
 
 
 def test_the_blocked_gate_exits_1_with_a_finding_per_role(tmp_path: Path) -> None:
-    team = _change(tmp_path)
+    team = change_card(tmp_path)
     result = invoke(["gate", "--base", "main"], cwd=team.path)
     assert result.exit_code == 1
     lines = [line for line in result.output.splitlines() if " error MT401: " in line]

@@ -24,23 +24,10 @@ from tests.test_signoff import (
     DECISION,
     EVAL_SET,
     Team,
-    make_keys,
+    change_card,
     needs_ssh,
     rules_of,
 )
-
-
-@pytest.fixture(scope="session")
-def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return make_keys(tmp_path_factory)
-
-
-def _change(tmp_path: Path, **options: object) -> Team:
-    team = Team(tmp_path / "repo", **options)  # type: ignore[arg-type]
-    team.branch()
-    team.edit(CARD)
-    team.commit("Update the model card", who="ada")
-    return team
 
 
 def _commit_as(team: Team, message: str, name: str, email: str, date: str | None = None) -> None:
@@ -133,7 +120,7 @@ def test_a_folder_of_artifacts_that_is_a_symbolic_link_is_refused(tmp_path: Path
 
 
 def test_a_link_beside_the_artifacts_is_not_refused(tmp_path: Path) -> None:
-    team = _change(tmp_path)
+    team = change_card(tmp_path)
     (team.path / "model-cards" / "images").symlink_to("../docs")
     team.commit("Images for the card", who="ada")
     team.sign_all(CARD)
@@ -144,7 +131,7 @@ def test_a_link_beside_the_artifacts_is_not_refused(tmp_path: Path) -> None:
 def test_an_author_email_cannot_fake_another_commits_author(tmp_path: Path) -> None:
     # Mallory commits Grace's record under her own name, then merges in a side commit,
     # dated before it, whose author email carries a forged history entry naming Grace.
-    team = _change(tmp_path)
+    team = change_card(tmp_path)
     team.sign_and_commit(CARD, "ml-engineer")
     team.sign_and_commit(CARD, "domain-expert")
     team.sign(CARD, "product-manager", "grace")
@@ -176,7 +163,7 @@ def test_control_characters_in_an_author_name_do_not_crash_the_gate(tmp_path: Pa
 
 
 def test_a_mailmap_in_the_change_does_not_rename_the_author(tmp_path: Path) -> None:
-    team = _change(tmp_path)
+    team = change_card(tmp_path)
     team.sign_and_commit(CARD, "ml-engineer")
     team.sign_and_commit(CARD, "domain-expert")
     team.sign(CARD, "product-manager", "grace")
@@ -214,7 +201,7 @@ def test_sign_offs_merged_in_from_an_abandoned_branch_do_not_count(tmp_path: Pat
 
 
 def test_author_mode_passes_after_merging_the_base_into_the_branch(tmp_path: Path) -> None:
-    team = _change(tmp_path)
+    team = change_card(tmp_path)
     team.sign_all(CARD)
     team.git("checkout", "-q", "main")
     team.edit(DECISION)
@@ -252,7 +239,7 @@ def test_a_nested_policy_deleted_by_the_change_still_governs_its_folder(tmp_path
 def test_a_pull_request_head_that_is_a_merge_commit_names_no_parents(tmp_path: Path) -> None:
     # A workflow that checks out the pull request's own head (not GitHub's merge commit):
     # Mallory made it a merge of (her edit, main), so HEAD^1..HEAD^2 would show no change.
-    team = _change(tmp_path)
+    team = change_card(tmp_path)
     edit = team.git("rev-parse", "HEAD").strip()
     base = team.git("rev-parse", "main").strip()
     tree = team.git("rev-parse", "HEAD^{tree}").strip()
@@ -267,7 +254,7 @@ def test_a_pull_request_head_that_is_a_merge_commit_names_no_parents(tmp_path: P
 def test_pull_request_target_on_a_merged_base_gates_the_pull_request(tmp_path: Path) -> None:
     # pull_request_target checks out the base branch, whose tip is the merge of an earlier,
     # fully signed pull request: its parents are not this pull request's.
-    team = _change(tmp_path)
+    team = change_card(tmp_path)
     team.sign_all(CARD)
     team.git("checkout", "-q", "main")
     team.git("merge", "-q", "--no-ff", "-m", "Merge the signed pull request", "change")
@@ -289,7 +276,7 @@ def test_pull_request_target_on_a_merged_base_gates_the_pull_request(tmp_path: P
 def test_a_version_that_only_the_merge_produces_is_not_signed(tmp_path: Path) -> None:
     # The pull request's version is signed, but main changed the card too since the branch
     # started: GitHub's merge commit holds a third version that nobody signed.
-    team = _change(tmp_path)
+    team = change_card(tmp_path)
     team.sign_all(CARD)
     team.git("checkout", "-q", "main")
     text = team.read(CARD)
@@ -308,7 +295,7 @@ def test_a_version_that_only_the_merge_produces_is_not_signed(tmp_path: Path) ->
 
 
 def test_the_merge_commit_passes_when_the_branch_is_up_to_date(tmp_path: Path) -> None:
-    team = _change(tmp_path)
+    team = change_card(tmp_path)
     team.sign_all(CARD)
     team.git("checkout", "-q", "main")
     team.edit(DECISION)

@@ -59,11 +59,6 @@ def make_keys(factory: pytest.TempPathFactory) -> dict[str, Path]:
     return found
 
 
-@pytest.fixture(scope="session")
-def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return make_keys(tmp_path_factory)
-
-
 def public_key(key: Path) -> str:
     return key.with_suffix(".pub").read_text(encoding="utf-8").strip()
 
@@ -477,3 +472,12 @@ def test_check_accepts_current_records(tmp_path: Path) -> None:
         f for f in json.loads(result.output)["findings"] if f["path"].startswith("signoffs/")
     ]
     assert signoff_findings == []
+
+
+def change_card(tmp_path: Path, **options: object) -> Team:
+    """A team's repository with a branch that edits the model card, committed by Ada."""
+    team = Team(tmp_path / "repo", **options)  # type: ignore[arg-type]
+    team.branch()
+    team.edit(CARD)
+    team.commit("Update the model card", who="ada")
+    return team

@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from mltriad.policy import read_policy
 from mltriad.snapshot import WorkTree
 from mltriad.status import State, markdown_table, signoff_matrix
@@ -16,14 +14,8 @@ from tests.test_signoff import (
     DECISION,
     EVAL_SET,
     Team,
-    make_keys,
     needs_ssh,
 )
-
-
-@pytest.fixture(scope="session")
-def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return make_keys(tmp_path_factory)
 
 
 def test_the_matrix_of_every_artifact(tmp_path: Path) -> None:
