@@ -188,9 +188,6 @@ def test_adopted_files_pass_check_but_for_their_placeholders(tmp_path: Path, fol
             # The text lacks a section the policy requires; adopt never rewrites the text,
             # and said so.
             assert any("MT211" in a for a in adopted[path]["advice"]), item
-        elif rule == "MT212":
-            # log4brains names records by date (its ADR 20201016 says why), not by number.
-            assert folder == "adr-madr2-log4brains" and Path(path).name[:8].isdigit(), item
         else:
             pytest.fail(f"unexpected finding after adoption: {item}")
 
@@ -205,8 +202,7 @@ def test_with_add_sections_only_placeholders_are_left(tmp_path: Path, folder: st
     assert adopted and not any(f["advice"] and "MT211" in f["advice"][0] for f in adopted)
     result = invoke(["check", "--format", "json"], cwd=repo)
     rules = {f["rule"] for f in json.loads(result.output)["findings"]}
-    expected = {"MT601", "MT212"} if folder == "adr-madr2-log4brains" else {"MT601"}
-    assert rules == expected
+    assert rules == {"MT601"}
     for item in adopted:
         if item["path"].endswith(".md"):
             original = parse_markdown(item["path"], (tmp_path / item["path"]).read_bytes())

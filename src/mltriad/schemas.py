@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
+from datetime import date
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
+from urllib.parse import unquote
 
 from mltriad.findings import Finding, define, finding
 
@@ -130,9 +133,9 @@ def validator(kind: str) -> Any:
 
 def validate(kind: str, data: Any, doc: Any) -> list[Finding]:
     """Schema findings for `data`, each located at the offending node of `doc`."""
-    compiled = validator(kind)
-    if compiled.is_valid(data):  # the fast path: most artifacts are valid
+    if is_valid(kind, data):  # the fast path: most artifacts are valid
         return []
+    compiled = validator(kind)
     found: list[Finding] = []
     for error in _specific_errors(compiled.iter_errors(data)):
         if error.validator in ("additionalProperties", "unevaluatedProperties"):
@@ -140,6 +143,313 @@ def validate(kind: str, data: Any, doc: Any) -> list[Finding]:
         else:
             found.append(_to_finding(error, doc))
     return found
+
+
+def is_valid(kind: str, data: Any) -> bool:
+    """Whether `data` is valid against the schema of `kind`, as jsonschema would judge it.
+
+    Valid documents are the common case: they are judged by a validator compiled from the
+    schema into plain functions, many times faster than jsonschema and without importing
+    it; jsonschema itself is only loaded to explain invalid ones.
+    """
+    check = fast_validator(kind)
+    return check(data) if check is not None else bool(validator(kind).is_valid(data))
+
+
+@cache
+def fast_validator(kind: str) -> Check | None:
+    """The schema of `kind` compiled to a predicate (None: jsonschema must judge it)."""
+    return compile_schema(schema(kind))
+
+
+def compile_schema(root: dict[str, Any]) -> Check | None:
+    """A JSON Schema 2020-12 compiled to a predicate that agrees with jsonschema (with format
+    checking), or None if the schema uses a keyword this compiler does not implement."""
+    try:
+        return _Compiler(root).compile(root)
+    except _Unsupported:
+        return None
+
+
+Check = Callable[[Any], bool]
+
+# JSON Schema 2020-12 keywords that only annotate; any keyword that is neither one of these
+# nor compiled below makes the schema fall back to jsonschema.
+_ANNOTATIONS = frozenset(
+    {
+        "$schema",
+        "$id",
+        "$comment",
+        "$defs",
+        "title",
+        "description",
+        "default",
+        "examples",
+        "deprecated",
+        "readOnly",
+        "writeOnly",
+        "markdownDescription",
+    }
+)
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)  # jsonschema's, then date.fromisoformat
+
+
+class _Unsupported(Exception):
+    pass
+
+
+def _always(value: Any) -> bool:
+    return True
+
+
+def _never(value: Any) -> bool:
+    return False
+
+
+def _is_integer(value: Any) -> bool:
+    if isinstance(value, bool):
+        return False
+    return isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+_TYPES: dict[str, Check] = {
+    "string": lambda v: isinstance(v, str),
+    "object": lambda v: isinstance(v, dict),
+    "array": lambda v: isinstance(v, list),
+    "boolean": lambda v: isinstance(v, bool),
+    "null": lambda v: v is None,
+    "integer": _is_integer,
+    "number": _is_number,
+}
+
+
+def _equal(one: Any, two: Any) -> bool:
+    """JSON equality as jsonschema judges it: true is not 1, and 1.0 is 1."""
+    if isinstance(one, str) or isinstance(two, str):
+        return bool(one == two)
+    if isinstance(one, list) and isinstance(two, list):
+        return len(one) == len(two) and all(_equal(a, b) for a, b in zip(one, two, strict=True))
+    if isinstance(one, dict) and isinstance(two, dict):
+        return len(one) == len(two) and all(k in two and _equal(v, two[k]) for k, v in one.items())
+    if isinstance(one, bool) or isinstance(two, bool):
+        return one is two
+    return bool(one == two)
+
+
+def _unique(items: list[Any]) -> bool:
+    if all(isinstance(i, str) for i in items):
+        return len(set(items)) == len(items)
+    return not any(_equal(a, b) for n, a in enumerate(items) for b in items[n + 1 :])
+
+
+def _is_date(value: Any) -> bool:
+    if not isinstance(value, str) or not _DATE.fullmatch(value):
+        return not isinstance(value, str)
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _all_of(checks: list[Check]) -> Check:
+    if not checks:
+        return _always
+    if len(checks) == 1:
+        return checks[0]
+
+    def run(value: Any) -> bool:
+        for check in checks:  # noqa: SIM110 - a plain loop: all() over a generator is slower
+            if not check(value):
+                return False
+        return True
+
+    return run
+
+
+class _Compiler:
+    """Compiles a JSON Schema (the subset the packaged schemas use) to nested closures."""
+
+    def __init__(self, root: dict[str, Any]) -> None:
+        self.root = root
+        self.refs: dict[str, Check] = {}
+
+    def compile(self, node: Any) -> Check:
+        if node is True or node == {}:
+            return _always
+        if node is False:
+            return _never
+        if not isinstance(node, dict):
+            raise _Unsupported(repr(node))
+        if "$id" in node and node is not self.root:
+            raise _Unsupported("$id in a subschema")
+        checks: list[Check] = []
+        for keyword, value in node.items():
+            if keyword in _ANNOTATIONS or keyword.startswith("x-"):
+                continue
+            build = self.KEYWORDS.get(keyword)
+            if build is None:
+                raise _Unsupported(keyword)
+            check = build(self, value, node)
+            if check is not None:
+                checks.append(check)
+        return _all_of(checks)
+
+    def type_(self, value: Any, node: dict[str, Any]) -> Check:
+        names = [value] if isinstance(value, str) else list(value)
+        if not all(n in _TYPES for n in names):
+            raise _Unsupported(f"type {value}")
+        tests = [_TYPES[n] for n in names]
+        if len(tests) == 1:
+            return tests[0]
+        return lambda v: any(test(v) for test in tests)
+
+    def enum(self, value: Any, node: dict[str, Any]) -> Check:
+        allowed = list(value)
+        if all(isinstance(a, str) for a in allowed):
+            strings = frozenset(allowed)
+            return lambda v: isinstance(v, str) and v in strings
+        return lambda v: any(_equal(a, v) for a in allowed)
+
+    def const(self, value: Any, node: dict[str, Any]) -> Check:
+        return lambda v: _equal(value, v)
+
+    def pattern(self, value: Any, node: dict[str, Any]) -> Check:
+        search = re.compile(value).search
+        return lambda v: not isinstance(v, str) or search(v) is not None
+
+    def format_(self, value: Any, node: dict[str, Any]) -> Check:
+        if value != "date":
+            raise _Unsupported(f"format {value}")
+        return _is_date
+
+    def min_length(self, value: Any, node: dict[str, Any]) -> Check:
+        return lambda v: not isinstance(v, str) or len(v) >= value
+
+    def min_items(self, value: Any, node: dict[str, Any]) -> Check:
+        return lambda v: not isinstance(v, list) or len(v) >= value
+
+    def min_properties(self, value: Any, node: dict[str, Any]) -> Check:
+        return lambda v: not isinstance(v, dict) or len(v) >= value
+
+    def minimum(self, value: Any, node: dict[str, Any]) -> Check:
+        return lambda v: not _is_number(v) or not v < value
+
+    def maximum(self, value: Any, node: dict[str, Any]) -> Check:
+        return lambda v: not _is_number(v) or not v > value
+
+    def unique_items(self, value: Any, node: dict[str, Any]) -> Check | None:
+        if not value:
+            return None
+        return lambda v: not isinstance(v, list) or _unique(v)
+
+    def required(self, value: Any, node: dict[str, Any]) -> Check:
+        names = list(value)
+        return lambda v: not isinstance(v, dict) or all(n in v for n in names)
+
+    def items(self, value: Any, node: dict[str, Any]) -> Check:
+        if "prefixItems" in node:
+            raise _Unsupported("prefixItems")
+        item = self.compile(value)
+        return lambda v: not isinstance(v, list) or all(item(i) for i in v)
+
+    def any_of(self, value: Any, node: dict[str, Any]) -> Check:
+        branches = [self.compile(b) for b in value]
+        return lambda v: any(branch(v) for branch in branches)
+
+    def property_names(self, value: Any, node: dict[str, Any]) -> Check:
+        name = self.compile(value)
+        return lambda v: not isinstance(v, dict) or all(name(k) for k in v)
+
+    def properties(self, value: Any, node: dict[str, Any]) -> Check:
+        """properties, patternProperties and additionalProperties, in one pass over the keys."""
+        props = {k: self.compile(s) for k, s in value.items()}
+        patterns = [
+            (re.compile(p).search, self.compile(s))
+            for p, s in node.get("patternProperties", {}).items()
+        ]
+        joined = "|".join(node.get("patternProperties", {}))
+        extra_pattern = re.compile(joined).search if joined else None
+        extra = node.get("additionalProperties", True)
+        extra_check = None if extra is True else self.compile(extra)
+
+        def run(v: Any) -> bool:
+            if not isinstance(v, dict):
+                return True
+            for key, item in v.items():
+                check = props.get(key)
+                if check is not None and not check(item):
+                    return False
+                for search, pattern_check in patterns:
+                    if search(key) and not pattern_check(item):
+                        return False
+                if (
+                    check is None
+                    and extra_check is not None
+                    and not (extra_pattern and extra_pattern(key))
+                    and not extra_check(item)
+                ):
+                    return False
+            return True
+
+        return run
+
+    def pattern_properties(self, value: Any, node: dict[str, Any]) -> Check | None:
+        if "properties" in node:
+            return None  # compiled together with `properties`
+        return self.properties({}, node)
+
+    def additional_properties(self, value: Any, node: dict[str, Any]) -> Check | None:
+        if "properties" in node or "patternProperties" in node:
+            return None  # compiled together with `properties` or `patternProperties`
+        return self.properties({}, node)
+
+    def ref(self, value: Any, node: dict[str, Any]) -> Check:
+        if not isinstance(value, str) or not value.startswith("#"):
+            raise _Unsupported(f"$ref {value}")
+        if value not in self.refs:
+            self.refs[value] = _never  # a recursive reference resolves through the table
+            self.refs[value] = self.compile(self._pointer(value))
+        refs = self.refs
+        return lambda v: refs[value](v)
+
+    def _pointer(self, ref: str) -> Any:
+        target: Any = self.root
+        for part in filter(None, unquote(ref[1:]).split("/")):
+            part = part.replace("~1", "/").replace("~0", "~")
+            if isinstance(target, dict) and part in target:
+                target = target[part]
+            elif isinstance(target, list) and part.isdigit() and int(part) < len(target):
+                target = target[int(part)]
+            else:
+                raise _Unsupported(f"$ref {ref}")
+        return target
+
+    KEYWORDS: ClassVar[dict[str, Callable[[_Compiler, Any, dict[str, Any]], Check | None]]] = {
+        "type": type_,
+        "enum": enum,
+        "const": const,
+        "pattern": pattern,
+        "format": format_,
+        "minLength": min_length,
+        "minItems": min_items,
+        "minProperties": min_properties,
+        "minimum": minimum,
+        "maximum": maximum,
+        "uniqueItems": unique_items,
+        "required": required,
+        "items": items,
+        "anyOf": any_of,
+        "propertyNames": property_names,
+        "properties": properties,
+        "patternProperties": pattern_properties,
+        "additionalProperties": additional_properties,
+        "$ref": ref,
+    }
 
 
 def _specific_errors(errors: Iterator[Any]) -> Iterator[Any]:

@@ -17,6 +17,7 @@ from typing import Protocol
 from mltriad.documents import FILE_TOO_LARGE, OUTSIDE_REPOSITORY, ParseError
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+_DRIVE = re.compile(r"^[A-Za-z]:")
 _SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", "site"}
 
 
@@ -41,9 +42,15 @@ def normalize(path: str) -> str | None:
     if not path or "\x00" in path:
         return None
     path = path.replace("\\", "/")
-    if path.startswith("/") or re.match(r"^[A-Za-z]:", path):
+    if path.startswith("/") or _DRIVE.match(path):
         return None
-    clean = posixpath.normpath(path)
+    parts = path.split("/")
+    # normpath returns a path with no empty, '.' or '..' part unchanged; it is slow to say so
+    clean = (
+        path
+        if "" not in parts and "." not in parts and ".." not in parts
+        else posixpath.normpath(path)
+    )
     if clean == ".." or clean.startswith("../"):
         return None
     return clean
@@ -96,43 +103,61 @@ def static_prefix(pattern: str) -> str:
 
 
 class WorkTree:
-    """The working tree of a repository (or any folder)."""
+    """The working tree of a repository (or any folder), as it is at one moment."""
 
     def __init__(self, root: Path) -> None:
         self.root = root.resolve()
         self.label = "working tree"
+        self._root = str(self.root)
+        self._prefix = self._root.rstrip(os.sep) + os.sep
+        self._folders: dict[str, str] = {"": self._root}
 
     def _real(self, path: str) -> Path:
+        return Path(self._resolve(path))
+
+    def _resolve(self, path: str) -> str:
+        """The real path of a file of the tree; ParseError if it leads outside the tree."""
         clean = normalize(path)
         if clean is None:
             raise ParseError(
                 OUTSIDE_REPOSITORY.id,
                 f"the path '{path}' leads outside the repository; it was not read",
             )
-        full = self.root / clean
-        real = Path(os.path.realpath(full))
-        if real != self.root and self.root not in real.parents:
+        real = self._realpath(clean)
+        if real != self._root and not real.startswith(self._prefix):
             raise ParseError(
                 OUTSIDE_REPOSITORY.id,
                 f"'{clean}' is a symlink to {real}, outside the repository; it was not read",
             )
         return real
 
+    def _realpath(self, clean: str) -> str:
+        """os.path.realpath, resolving each folder once: one lstat per file, not one per
+        component of its path."""
+        if clean == ".":
+            return self._root
+        folder, _, name = clean.rpartition("/")
+        real_folder = self._folders.get(folder)
+        if real_folder is None:
+            real_folder = os.path.realpath(os.path.join(self._root, folder))
+            self._folders[folder] = real_folder
+        candidate = os.path.join(real_folder, name)
+        return os.path.realpath(candidate) if os.path.islink(candidate) else candidate
+
     def read_bytes(self, path: str, limit: int = DEFAULT_MAX_BYTES) -> bytes:
-        real = self._real(path)
-        size = real.stat().st_size
-        if size > limit:
-            raise ParseError(
-                FILE_TOO_LARGE.id,
-                f"the file is {size:,} bytes, over the limit of "
-                f"{limit:,} bytes for an artifact; it was not read",
-            )
-        with real.open("rb") as handle:
-            return handle.read(limit + 1)
+        with open(self._resolve(path), "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > limit:
+                raise ParseError(
+                    FILE_TOO_LARGE.id,
+                    f"the file is {size:,} bytes, over the limit of "
+                    f"{limit:,} bytes for an artifact; it was not read",
+                )
+            return handle.read(size + 1)  # not limit + 1: the buffer is allocated up front
 
     def exists(self, path: str) -> bool:
         try:
-            return self._real(path).is_file()
+            return os.path.isfile(self._resolve(path))
         except ParseError:
             return False
 
@@ -143,17 +168,24 @@ class WorkTree:
     def glob(self, pattern: str) -> list[str]:
         regex = glob_regex(pattern)
         prefix = static_prefix(pattern)
-        start = self.root / prefix if prefix else self.root
-        if not start.is_dir():
+        start = os.path.normpath(os.path.join(self._root, prefix)) if prefix else self._root
+        if not os.path.isdir(start):
             return []
         found = []
         recursive = "**" in pattern or pattern.count("/") > prefix.count("/") + 1
         for dirpath, dirnames, filenames in os.walk(start):
-            rel_dir = os.path.relpath(dirpath, self.root).replace(os.sep, "/")
-            rel_dir = "" if rel_dir == "." else rel_dir
-            dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS) if recursive else []
+            rel_dir = self._relative(dirpath)
+            dirnames[:] = [d for d in dirnames if d not in _SKIP_DIRS] if recursive else []
             for name in filenames:
                 rel = f"{rel_dir}/{name}" if rel_dir else name
                 if regex.match(rel):
                     found.append(rel)
         return sorted(found)
+
+    def _relative(self, folder: str) -> str:
+        """A folder's path relative to the root, in POSIX form ("" for the root)."""
+        if folder == self._root:
+            return ""
+        if folder.startswith(self._prefix):  # the common case, without os.path.relpath's cost
+            return folder[len(self._prefix) :].replace(os.sep, "/")
+        return os.path.relpath(folder, self._root).replace(os.sep, "/")

@@ -65,9 +65,7 @@ def numbering(artifact: Artifact, ctx: Context) -> Iterable[Finding]:
             line=1,
         )
         return
-    twins = [
-        p for p in ctx.repo.paths("decision") if p != artifact.path and decision_number(p) == number
-    ]
+    twins = [p for p in ctx.repo.numbered(number) if p != artifact.path]
     if twins:
         yield artifact.finding(
             DUPLICATE_NUMBER.id,

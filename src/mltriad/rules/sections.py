@@ -20,11 +20,12 @@ MISSING_SECTION = define(
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
 def normal(text: str) -> str:
     text = text.lower().replace("&", " and ")
-    return " ".join(re.sub(r"[^a-z0-9]+", " ", text).split())
+    return " ".join(_NOT_ALNUM.sub(" ", text).split())
 
 
 def headings(body: str) -> list[str]:
