@@ -357,10 +357,12 @@ def _check_on_disk(data_file: DataFile, path: Path) -> FileCheck:
     if not path.is_file():
         return FileCheck(data_file, FileStatus.ABSENT)
     size = path.stat().st_size
-    if size < LFS_POINTER_MAX_BYTES:
-        pointer = read_lfs_pointer(path.read_bytes())
+    if size < LFS_POINTER_MAX_BYTES:  # small enough to be a pointer: read it once, whole
+        raw = path.read_bytes()
+        pointer = read_lfs_pointer(raw)
         if pointer is not None:
             return _compare_pointer(data_file, pointer)
+        return _compare(data_file, hashlib.sha256(raw).hexdigest(), len(raw), lfs=False)
     if data_file.size is not None and size != data_file.size:
         # A different size settles it; a 5 GB file need not be hashed to know it changed.
         return FileCheck(data_file, FileStatus.CHANGED, size=size)

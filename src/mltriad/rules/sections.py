@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from mltriad.artifacts import Artifact
 from mltriad.findings import Finding, define
+from mltriad.markdown import classify_lines
 from mltriad.rules.base import Context, checks
 
 MISSING_SECTION = define(
@@ -19,7 +20,6 @@ MISSING_SECTION = define(
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _NOT_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
@@ -31,18 +31,10 @@ def normal(text: str) -> str:
 def headings(body: str) -> list[str]:
     """ATX and setext headings of a Markdown body, outside fenced code."""
     found: list[str] = []
-    fence: str | None = None
     previous = ""
-    for line in body.splitlines():
-        marker = _FENCE.match(line)
-        if marker:
-            if fence is None:
-                fence = marker.group(1)[0] * 3
-            elif line.strip().startswith(fence):
-                fence = None
+    for line, in_code in classify_lines(body.splitlines()):
+        if in_code:
             previous = ""
-            continue
-        if fence is not None:
             continue
         match = _HEADING.match(line)
         if match:

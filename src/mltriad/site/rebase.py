@@ -14,6 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from mltriad.markdown import classify_lines
 from mltriad.snapshot import normalize
 
 _INLINE = re.compile(
@@ -21,7 +22,6 @@ _INLINE = re.compile(
     r"(?P<title>\s+(?:\"[^\"\n]*\"|'[^'\n]*'))?\)"
 )
 _REFERENCE = re.compile(r"^(?P<head> {0,3}\[[^\]\n]+\]:[ \t]*)(?P<target><[^>\n]*>|\S+)")
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 
 PageOf = Callable[[str], "str | None"]
@@ -76,15 +76,8 @@ def rebase_links(
     linker = _Linker(artifact_path, page_src, page_of, docs_dir)
     result = Rebased("")
     out: list[str] = []
-    fence: str | None = None
-    for line in body.split("\n"):
-        marker = _FENCE.match(line)
-        if marker:
-            if fence is None:
-                fence = marker.group(1)[0] * 3
-            elif line.strip().startswith(fence):
-                fence = None
-        if marker or fence is not None:
+    for line, in_code in classify_lines(body.split("\n")):
+        if in_code:
             out.append(line)
             continue
         line = _REFERENCE.sub(lambda m: _reference(m, linker, result), line)
