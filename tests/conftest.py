@@ -3,12 +3,59 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import EXAMPLE_REPO, git, make_repo
+
+def _import_installed_mltriad() -> None:
+    """Import `mltriad` from the installed distribution, never from this checkout.
+
+    `python -m pytest` and pytest's rootdir insertion both put the repository root on
+    `sys.path`, where the package's source folder would shadow the installed wheel. Import
+    the package once with the root removed; every later `import mltriad.x` then follows
+    the installed package's `__path__`.
+    """
+    root = Path(__file__).resolve().parents[1]
+    if _editable_install():
+        return  # a developer's `pip install -e .`: the checkout is the installed package
+    kept = sys.path[:]
+    sys.path[:] = [p for p in kept if Path(p or os.curdir).resolve() != root]
+    try:
+        import mltriad
+    except ImportError:
+        pytest.exit(
+            "mltriad is not installed in this environment; run "
+            "`python -m pip install '.[test]'` first (the tests run against the "
+            "installed package, not the checkout)",
+            returncode=2,
+        )
+    finally:
+        sys.path[:] = kept
+    location = Path(mltriad.__file__ or root).resolve()
+    if root in location.parents or location == root:
+        pytest.exit(
+            f"imported mltriad from the checkout ({location}), not from the installed wheel",
+            returncode=2,
+        )
+
+
+def _editable_install() -> bool:
+    import json
+    from importlib import metadata
+
+    try:
+        direct = metadata.distribution("mltriad").read_text("direct_url.json") or "{}"
+    except metadata.PackageNotFoundError:
+        return False
+    return bool(json.loads(direct).get("dir_info", {}).get("editable", False))
+
+
+_import_installed_mltriad()
+
+from tests.helpers import EXAMPLE_REPO, git, make_repo  # noqa: E402
 
 _GIT_VARS = (
     "GIT_DIR",

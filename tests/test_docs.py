@@ -17,9 +17,9 @@ import pytest
 import yaml
 
 from mltriad import schemas
-from mltriad.findings import all_rules
 from mltriad.report import Report
 from mltriad.report.sarif import document as sarif_document
+from mltriad.rules import all_rules
 from tests.helpers import ROOT, run
 
 pytestmark = pytest.mark.slow

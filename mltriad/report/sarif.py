@@ -6,8 +6,9 @@ import json
 from typing import Any, TextIO
 
 from mltriad import __version__
-from mltriad.findings import Severity, all_rules
+from mltriad.findings import Severity
 from mltriad.report import Report
+from mltriad.rules import all_rules
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}

@@ -208,7 +208,7 @@ def rules(fmt: str | None) -> int:
     Example:
       mltriad rules
     """
-    from mltriad.findings import all_rules
+    from mltriad.rules import all_rules
 
     if fmt == "json":
         import json

@@ -1,4 +1,4 @@
-"""The rule reference, read from the rule catalogue (`mltriad.findings.all_rules`).
+"""The rule reference, read from the rule catalogue (`mltriad.rules.all_rules`).
 
 Each rule gets an anchor of its id in lower case (`#mt101`): SARIF output and the
 GitHub code-scanning view link there.

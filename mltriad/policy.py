@@ -8,11 +8,27 @@ from typing import Any
 
 from mltriad.documents import Document, ParseError, parse_yaml
 from mltriad.errors import ConfigError
-from mltriad.findings import Finding, finding, rule
+from mltriad.findings import Finding, define, finding, rule
 from mltriad.schemas import validate
 from mltriad.snapshot import Snapshot
 
 POLICY_PATH = "triad.yaml"
+
+# The policy's own consistency rules; the rest of the MT2xx family is in rules/references.
+UNKNOWN_ROLE = define(
+    "MT201",
+    "unknown-role",
+    "A role is named that triad.yaml does not define.",
+    example="driver: data-scientist   # roles: ml-engineer, product-manager, domain-expert",
+    fix="Use a role id from triad.yaml, or add the role there.",
+)
+ROSTER = define(
+    "MT203",
+    "roster",
+    "The roster in triad.yaml is inconsistent (a member twice, a missing key).",
+    example="members:\n  - {name: Ada, email: ada@example.org}\n  - {name: Ada, email: ada@example.org}",
+    fix="List each person once per role, with a signing_key in signature mode.",
+)
 ARTIFACT_KINDS = ("model-card", "decision", "eval-set")
 
 DEFAULT_PATHS = {
@@ -193,8 +209,6 @@ def _alternatives(entry: str | list[str]) -> tuple[str, ...]:
 
 def _consistency(policy: Policy, doc: Document) -> Iterable[Finding]:
     """Roles named in the policy exist; members are unique; keys are present when required."""
-    from mltriad.rules.references import ROSTER, UNKNOWN_ROLE
-
     for kind, roles in policy.require.items():
         for i, role_id in enumerate(roles):
             if role_id not in policy.roles:

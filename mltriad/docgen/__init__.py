@@ -14,7 +14,7 @@ from mltriad.docgen import cli_reference, output_examples, rule_reference, schem
 def pages() -> dict[str, str | bytes]:
     """Generated files by their path under docs/: Markdown pages and the raw schemas."""
     from mltriad.cli import cli
-    from mltriad.findings import all_rules
+    from mltriad.rules import all_rules
 
     generated: dict[str, str | bytes] = {
         "reference/cli.md": cli_reference.page(cli),

@@ -111,7 +111,7 @@ def data_dir(name: str) -> Path:
     packaged = resources.files("mltriad") / "_data" / name
     if packaged.is_dir():
         return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / name
+    return Path(__file__).resolve().parents[1] / name
 
 
 def schema_text(kind: str) -> str:

@@ -8,29 +8,16 @@ from typing import Any
 from mltriad.artifacts import Artifact, name_of
 from mltriad.documents import OUTSIDE_REPOSITORY
 from mltriad.findings import Finding, define
+from mltriad.policy import UNKNOWN_ROLE
 from mltriad.rules.base import Context, checks
 from mltriad.snapshot import normalize
 
-UNKNOWN_ROLE = define(
-    "MT201",
-    "unknown-role",
-    "A role is named that triad.yaml does not define.",
-    example="driver: data-scientist   # roles: ml-engineer, product-manager, domain-expert",
-    fix="Use a role id from triad.yaml, or add the role there.",
-)
 NOT_A_MEMBER = define(
     "MT202",
     "owner-not-member",
     "An owner's email is not a member of the role it is listed under in triad.yaml.",
     example="owners:\n  product-manager: ada@example.org   # Ada is an ml-engineer",
     fix="List a member of that role, or add the person to the role in triad.yaml.",
-)
-ROSTER = define(
-    "MT203",
-    "roster",
-    "The roster in triad.yaml is inconsistent (a member twice, a missing key).",
-    example="members:\n  - {name: Ada, email: ada@example.org}\n  - {name: Ada, email: ada@example.org}",
-    fix="List each person once per role, with a signing_key in signature mode.",
 )
 ID_MISMATCH = define(
     "MT204",

@@ -322,6 +322,8 @@ def _compose(text: str, offset: int) -> yaml.Node | None:
         mark = exc.problem_mark or exc.context_mark
         line = (mark.line + 1 + offset) if mark else 1 + offset
         col = (mark.column + 1) if mark else 1
+        if _is_nesting_limit(exc):
+            raise _too_deep(line, col) from None
         problem = exc.problem or str(exc)
         if "\\t" in problem or "'\\t'" in problem or (mark and _tab_at(text, mark.line)):
             problem += "; YAML does not allow tabs for indentation, use spaces"
@@ -331,9 +333,7 @@ def _compose(text: str, offset: int) -> yaml.Node | None:
     except yaml.YAMLError as exc:
         raise ParseError(INVALID_YAML.id, f"invalid YAML: {exc}", 1 + offset, 1) from None
     except RecursionError:
-        raise ParseError(
-            TOO_DEEP.id, f"the data is nested deeper than {MAX_DEPTH} levels", 1 + offset, 1
-        ) from None
+        raise _too_deep(1 + offset, 1) from None
 
 
 def _tab_at(text: str, line: int) -> bool:
@@ -354,16 +354,30 @@ def _check_depth_by_events(text: str, offset: int) -> None:
                         if event.start_mark
                         else (0, 0)
                     )
-                    raise ParseError(
-                        TOO_DEEP.id,
-                        f"the data is nested deeper than {MAX_DEPTH} levels; flatten it",
-                        line + 1 + offset,
-                        col + 1,
-                    )
+                    raise _too_deep(line + 1 + offset, col + 1)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
-    except yaml.YAMLError:
+    except yaml.MarkedYAMLError as exc:
+        if _is_nesting_limit(exc):
+            mark = exc.problem_mark or exc.context_mark
+            raise _too_deep(
+                (mark.line if mark else 0) + 1 + offset, (mark.column if mark else 0) + 1
+            ) from None
         return  # the composer reports the syntax error with its position
+    except yaml.YAMLError:
+        return
+
+
+def _is_nesting_limit(exc: yaml.MarkedYAMLError) -> bool:
+    # libyaml 0.2.5 (the C loader in PyYAML 6.0.2 and later wheels) stops at 1,000 levels
+    # with a scanner error of its own; the pure-Python loader has no such limit.
+    return "maximum nesting depth" in (exc.problem or "")
+
+
+def _too_deep(line: int, col: int) -> ParseError:
+    return ParseError(
+        TOO_DEEP.id, f"the data is nested deeper than {MAX_DEPTH} levels; flatten it", line, col
+    )
 
 
 def _construct_root(node: yaml.Node, offset: int) -> Any:
