@@ -31,12 +31,13 @@ from mltriad.artifacts import (
     is_not_a_record,
     stem,
 )
+from mltriad.data import data_dir
 from mltriad.errors import GitError, MltriadError
 from mltriad.policy import Policy, read_policy
 from mltriad.rules.decisions import superseded_by
 from mltriad.rules.placeholder_rules import PLACEHOLDER, find_placeholders
 from mltriad.rules.sections import has_section, headings
-from mltriad.schemas import data_dir, did_you_mean
+from mltriad.schemas import did_you_mean
 from mltriad.snapshot import WorkTree, glob_regex, static_prefix
 
 CREATED = "created"

@@ -8,11 +8,10 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import date
 from functools import cache
-from importlib import resources
-from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import unquote
 
+from mltriad.data import data_dir
 from mltriad.findings import Finding, define, finding
 
 KINDS = {
@@ -104,14 +103,6 @@ _TYPE_NAMES = {
     "object": "a mapping",
     "null": "nothing",
 }
-
-
-def data_dir(name: str) -> Path:
-    """A data folder shipped in the wheel (or, in a source checkout, at its root)."""
-    packaged = resources.files("mltriad") / "_data" / name
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[1] / name
 
 
 def schema_text(kind: str) -> str:

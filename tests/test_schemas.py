@@ -10,6 +10,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from mltriad import schemas
+from mltriad.data import data_dir
 
 KINDS = sorted(schemas.KINDS)
 
@@ -48,7 +49,7 @@ def test_every_property_has_a_title_and_description(kind: str) -> None:
 def test_schema_files_at_the_root_are_the_packaged_ones() -> None:
     for kind, name in schemas.KINDS.items():
         assert json.loads(schemas.schema_text(kind)) == schemas.schema(kind)
-        assert (schemas.data_dir("schemas") / name).is_file()
+        assert (data_dir("schemas") / name).is_file()
 
 
 def card(**extra: Any) -> dict[str, Any]:
