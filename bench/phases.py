@@ -94,7 +94,7 @@ def instrument(timers: Timers) -> None:
 def run_check(repo: Path) -> tuple[float, dict[str, float], int]:
     """Import the check command's modules, then run it in process; seconds per phase."""
     started = time.perf_counter()
-    import mltriad.check  # noqa: F401
+    import mltriad.commands.check  # noqa: F401
     from mltriad.cli import cli
     from mltriad.report import render  # noqa: F401  (imported by the command itself)
 

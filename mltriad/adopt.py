@@ -21,15 +21,16 @@ import difflib
 import os
 import posixpath
 import re
-import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
 from mltriad import legacy
-from mltriad.documents import ParseError, parse_markdown
+from mltriad.documents import parse_markdown
 from mltriad.errors import MltriadError
+from mltriad.files import write_file
+from mltriad.findings import ParseError
 from mltriad.legacy.convert import Settings, Source, convert, missing_sections
 from mltriad.legacy.model import (
     FORMAT_NAMES,
@@ -104,7 +105,7 @@ def write(adoptions: Iterable[Adoption]) -> list[Path]:
     written = []
     for item in adoptions:
         if item.changes and item.after is not None:
-            atomic_write(item.target, item.after)
+            write_file(item.target, item.after)
             written.append(item.target)
     return written
 
@@ -125,26 +126,6 @@ def _diff_lines(text: str) -> list[str]:
     if lines and not lines[-1].endswith(("\n", "\r")):
         lines[-1] += "\n\\ No newline at end of file\n"
     return lines
-
-
-def atomic_write(target: Path, data: bytes) -> None:
-    """Write `data` to `target` through a temporary file and a rename: a reader sees the
-    old content or the new, never half of it. An existing file keeps its permissions."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-    mode = target.stat().st_mode & 0o7777 if target.exists() else None
-    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if mode is not None:
-            os.chmod(temp, mode)
-        os.replace(temp, target)
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
 
 
 # Finding and reading the files.
@@ -375,8 +356,8 @@ def run(
     out: TextIO,
 ) -> int:
     """`mltriad adopt`: plan, show, write; returns the exit code."""
-    from mltriad.check import default_policy, find_root
-    from mltriad.policy import POLICY_PATH, read_policy
+    from mltriad.commands.check import default_policy
+    from mltriad.policy import POLICY_PATH, find_root, read_policy
     from mltriad.snapshot import WorkTree
 
     cwd = Path.cwd()

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from typing import Any
 
-from mltriad.documents import Document, ParseError, parse_markdown, parse_yaml
-from mltriad.findings import Finding, finding, rule
+from mltriad.documents import Document, parse_markdown, parse_yaml
+from mltriad.findings import Finding, ParseError, finding, rule
 from mltriad.policy import ARTIFACT_KINDS, POLICY_PATH, Policy
 from mltriad.snapshot import Snapshot, glob_regex, normalize
 

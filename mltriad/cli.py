@@ -95,7 +95,7 @@ def default_format(fmt: str | None) -> str:
 
 
 def repo_root() -> Path:
-    from mltriad.check import find_root
+    from mltriad.policy import find_root
 
     return find_root(Path.cwd())
 
@@ -154,8 +154,9 @@ def check(paths: tuple[str, ...], fmt: str | None) -> int:
       mltriad check model-cards/fraud-detector.md --format json
       mltriad -C path/to/repo check --format sarif > mltriad.sarif
     """
-    from mltriad.check import check as run_check
-    from mltriad.report import Report, render, repository_prefix
+    from mltriad.commands.check import check as run_check
+    from mltriad.report import Report, render
+    from mltriad.snapshot import repository_prefix
 
     root = repo_root()
     result = run_check(root, list(paths) if paths else None)
@@ -403,7 +404,7 @@ def signoff(
       mltriad signoff eval-sets/fraud-holdout.yaml --role domain-expert --key ~/.ssh/id_ed25519
       mltriad signoff model-cards/old-model.md --role ml-engineer --base origin/main
     """
-    from mltriad.signoffs import SignRequest, describe, relative_path, sign_off
+    from mltriad.commands.signoff import SignRequest, describe, relative_path, sign_off
 
     root = repo_root()
     request = SignRequest(
@@ -455,9 +456,9 @@ def gate(base: str | None, head: str | None, fmt: str | None) -> int:
       mltriad gate --base main --head feature/new-model --format json
       mltriad gate                     # in a GitHub workflow (checkout with fetch-depth: 0)
     """
-    from mltriad.gate import gate as run_gate
-    from mltriad.gate import gate_report
+    from mltriad.commands.gate import gate as run_gate
     from mltriad.report import render
+    from mltriad.report.gate import gate_report
 
     fmt = default_format(fmt)
     # The gate finds the policy that governs the current folder itself, at the base too.
@@ -496,7 +497,8 @@ def status(base: str | None, fmt: str) -> int:
       mltriad status --base origin/main
       mltriad status --format markdown > signoffs.md
     """
-    from mltriad.status import render_status, working_tree_status
+    from mltriad.commands.status import working_tree_status
+    from mltriad.report.matrix import render_status
 
     render_status(fmt, working_tree_status(repo_root(), base), sys.stdout)
     return EXIT_OK

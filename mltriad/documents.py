@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from mltriad.findings import Severity, define
+from mltriad.findings import ParseError, Severity, define
 
 try:  # libyaml's composer is several times faster than the pure-Python one
     from yaml import CSafeLoader as _SafeLoader
@@ -89,13 +89,6 @@ BYTE_ORDER_MARK = define(
     example="\\ufeff---",
     fix="Save the file as UTF-8 without BOM.",
 )
-FILE_TOO_LARGE = define(
-    "MT005",
-    "file-too-large",
-    "The file is larger than the limit for an artifact.",
-    example="(a 50 MB model card)",
-    fix="Keep data out of artifacts; raise limits.max_file_bytes in triad.yaml if needed.",
-)
 ALIAS_BOMB = define(
     "MT006",
     "alias-expansion",
@@ -138,13 +131,6 @@ UNSUPPORTED_TAG = define(
     example="model: !!python/object:os.system {}",
     fix="Remove the tag.",
 )
-OUTSIDE_REPOSITORY = define(
-    "MT012",
-    "outside-repository",
-    "A path (or the symlink it is) leads outside the repository; it is not read.",
-    example="label_spec: ../../etc/passwd",
-    fix="Keep every file the artifacts name inside the repository.",
-)
 NOT_A_MAPPING = define(
     "MT013",
     "not-a-mapping",
@@ -170,17 +156,6 @@ _FALSE = {"false", "False", "FALSE"}
 _FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 _DEEP_INDENT = re.compile(r"\n {" + str(_SAFE_COMPOSE_DEPTH) + ",}")
 _SCALARS = yaml.constructor.SafeConstructor()
-
-
-class ParseError(Exception):
-    """A problem in the bytes or syntax of a file, located at a line and column."""
-
-    def __init__(self, rule_id: str, message: str, line: int = 1, col: int = 1) -> None:
-        super().__init__(message)
-        self.rule_id = rule_id
-        self.message = message
-        self.line = line
-        self.col = col
 
 
 @dataclass

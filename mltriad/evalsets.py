@@ -21,9 +21,9 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from mltriad.artifacts import Artifact, Repository
-from mltriad.documents import FILE_TOO_LARGE, ParseError
+from mltriad.findings import ParseError
 from mltriad.policy import Policy
-from mltriad.snapshot import Snapshot, normalize
+from mltriad.snapshot import FILE_TOO_LARGE, Snapshot, normalize
 
 CHUNK_SIZE = 1024 * 1024
 LFS_POINTER_MAX_BYTES = 1024  # git-lfs never treats a file of 1024 bytes or more as a pointer

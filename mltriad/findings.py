@@ -86,3 +86,15 @@ def finding(
 
 def count_blocking(findings: Iterable[Finding]) -> int:
     return sum(1 for f in findings if f.blocks)
+
+
+class ParseError(Exception):
+    """A problem in the bytes or syntax of a file, located at a line and column."""
+
+    def __init__(self, rule_id: str, message: str, line: int = 1, col: int = 1) -> None:
+        super().__init__(message)
+        self.rule_id = rule_id
+        self.message = message
+        self.line = line
+        self.col = col
+

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -19,9 +20,15 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from mltriad.documents import FILE_TOO_LARGE, OUTSIDE_REPOSITORY, ParseError
 from mltriad.errors import GitError
-from mltriad.snapshot import DEFAULT_MAX_BYTES, glob_regex, normalize
+from mltriad.findings import ParseError
+from mltriad.snapshot import (
+    DEFAULT_MAX_BYTES,
+    FILE_TOO_LARGE,
+    OUTSIDE_REPOSITORY,
+    glob_regex,
+    normalize,
+)
 
 if TYPE_CHECKING:
     import git
@@ -557,6 +564,70 @@ def _writer(
         if not same:
             return commit
         sha = same[0]
+
+
+# -- git without a repository object (init, new) ---------------------------------------------
+def environment() -> dict[str, str]:
+    """os.environ without the variables that would point git at another repository."""
+    return {k: v for k, v in os.environ.items() if not is_stripped(k)}
+
+
+def run_git(args: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """Run git in `cwd` with the same environment as GitRepo; GitError when git is missing."""
+    try:
+        return subprocess.run(
+            ["git", *args], cwd=cwd, env=environment(), capture_output=True, text=True, check=False
+        )
+    except FileNotFoundError:
+        raise _not_installed() from None
+
+
+def toplevel(path: Path) -> Path | None:
+    """The top folder of the git work tree holding `path`, or None outside any."""
+    try:
+        result = run_git(["rev-parse", "--show-toplevel"], path)
+    except GitError:
+        return None
+    if result.returncode != 0 or not result.stdout.strip():
+        return None
+    return Path(result.stdout.strip()).resolve()
+
+
+def init_repository(root: Path) -> bool:
+    """`git init` in `root` on the user's default branch (else `main`); False without git."""
+    try:
+        configured = run_git(["config", "--get", "init.defaultBranch"], root).stdout.strip()
+        # The docs and the gate speak of `main`; a branch name the user configured wins.
+        result = run_git(["init", "--quiet", "-b", configured or "main"], root)
+    except GitError:
+        return False
+    if result.returncode != 0:
+        raise GitError(f"`git init` failed in {root}: {result.stderr.strip()}")
+    return True
+
+
+def tree_paths(root: Path, ref: str, folder: str) -> list[str]:
+    """Paths of the files under `folder` (relative to `root`) in the commit `ref`."""
+    if toplevel(root) is None:
+        raise GitError(
+            f"--base needs a git repository, and {root} is not in one",
+            hint="Leave out --base, or run `git init` first.",
+        )
+    verify = run_git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], root)
+    if ref.startswith("-") or verify.returncode != 0:
+        raise GitError(
+            f"the base '{ref}' is not a commit in this repository",
+            hint="Fetch it first (for example `git fetch origin`), or name another "
+            "branch with --base.",
+        )
+    listing = run_git(
+        ["ls-tree", "-r", "-z", "--name-only", verify.stdout.strip(), "--", folder or "."], root
+    )
+    if listing.returncode != 0:
+        raise GitError(
+            f"git could not list {folder or 'the files'} at '{ref}': {listing.stderr.strip()}"
+        )
+    return [p for p in listing.stdout.split("\0") if p]
 
 
 def _gitpython() -> Any:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from mltriad.documents import Document, ParseError, parse_yaml
+from mltriad.documents import Document, parse_yaml
 from mltriad.errors import ConfigError
-from mltriad.findings import Finding, define, finding, rule
+from mltriad.findings import Finding, ParseError, define, finding, rule
 from mltriad.schemas import validate
-from mltriad.snapshot import Snapshot
+from mltriad.snapshot import Snapshot, enclosing_work_tree
 
 POLICY_PATH = "triad.yaml"
 
@@ -255,3 +256,40 @@ def _consistency(policy: Policy, doc: Document) -> Iterable[Finding]:
                     line,
                     col,
                 )
+
+
+def base_policy(snapshot: Snapshot) -> Policy:
+    """The policy of a base commit, strictly: any flaw is an error, never a pass."""
+    if not snapshot.exists(POLICY_PATH):
+        raise ConfigError(
+            f"the {snapshot.label} has no {POLICY_PATH}, so there is no policy to enforce yet",
+            path=POLICY_PATH,
+            hint="The gate reads the policy from the base branch, never from the "
+            "change: merge the change that adds triad.yaml first (before the gate "
+            "is a required check); every later change is gated.",
+        )
+    try:
+        return load_policy(snapshot)
+    except ConfigError as exc:
+        error = ConfigError(
+            f"triad.yaml in the {snapshot.label} cannot be used: {exc.message}",
+            path=exc.path,
+            line=exc.line,
+            hint="The gate reads the policy from the base branch, never from "
+            "the change; fix triad.yaml there first.",
+        )
+        error.findings = exc.findings
+        raise error from None
+
+
+def find_root(start: Path) -> Path:
+    """The folder mltriad works in: the nearest one at or above `start` that holds
+    triad.yaml, else the top of the git work tree around `start`, else `start`."""
+    start = start.resolve()
+    top = enclosing_work_tree(start)
+    for folder in (start, *start.parents):
+        if (folder / POLICY_PATH).is_file():
+            return folder
+        if folder == top:
+            return folder
+    return start

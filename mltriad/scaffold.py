@@ -8,15 +8,11 @@ never replaces an existing file unless asked to. The templates are in `template-
 
 from __future__ import annotations
 
-import contextlib
 import datetime
 import hashlib
 import json
 import os
 import re
-import secrets
-import shutil
-import subprocess
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,7 +28,9 @@ from mltriad.artifacts import (
     stem,
 )
 from mltriad.data import data_dir
-from mltriad.errors import GitError, MltriadError
+from mltriad.errors import MltriadError
+from mltriad.files import write_file
+from mltriad.gitrepo import init_repository, toplevel, tree_paths
 from mltriad.policy import Policy, read_policy
 from mltriad.rules.decisions import superseded_by
 from mltriad.rules.placeholder_rules import PLACEHOLDER, find_placeholders
@@ -57,24 +55,6 @@ _TOKEN = re.compile(r"@@([A-Z][A-Z0-9_]*)(?::([^@\s]+))?@@")
 _STATUS_LINE = re.compile(r"^status[ \t]*:")
 _README_HEADING = re.compile(
     r"^#{1,6}[ \t]+" + re.escape(README_HEADING) + r"[ \t#]*\r?$", re.IGNORECASE | re.MULTILINE
-)
-# git's own variables that hooks set (GIT_DIR, GIT_INDEX_FILE, ...) would point git at the
-# wrong repository; these few only configure how git runs, and are kept.
-_GIT_VARS_KEPT = (
-    "GIT_EXEC_PATH",
-    "GIT_SSH",
-    "GIT_SSH_COMMAND",
-    "GIT_SSL_CAINFO",
-    "GIT_SSL_NO_VERIFY",
-    "GIT_ASKPASS",
-    "GIT_CONFIG_GLOBAL",
-    "GIT_CONFIG_SYSTEM",
-    "GIT_CONFIG_NOSYSTEM",
-    "GIT_CONFIG_COUNT",
-    "GIT_CONFIG_KEY_",
-    "GIT_CONFIG_VALUE_",
-    "GIT_HTTP_PROXY_AUTHMETHOD",
-    "GIT_ALLOW_PROTOCOL",
 )
 
 # Hints printed for files `init` found in place and left alone.
@@ -123,74 +103,6 @@ class NewResult:
     notes: list[str] = field(default_factory=list)
 
 
-# --- Writing files -------------------------------------------------------------------------
-
-
-def write_file(target: Path, data: bytes, *, replace: bool) -> bool:
-    """Write `data` to `target` through a temporary file and a rename.
-
-    Without `replace`, an existing file (or symlink) is never touched and False is returned.
-    """
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        temp = _write_temp(target, data)
-        try:
-            if replace:
-                _copy_mode(target, temp)
-                os.replace(temp, target)
-                return True
-            return _link_new(temp, target)
-        finally:
-            if os.path.lexists(temp):
-                os.unlink(temp)
-    except OSError as exc:
-        raise MltriadError(
-            f"cannot write {target}: {exc.strerror or exc}",
-            hint="Check that its folder is a writable folder (not a file), then run again.",
-        ) from None
-
-
-def _write_temp(target: Path, data: bytes) -> Path:
-    while True:
-        temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
-        try:
-            fd = os.open(
-                temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666
-            )
-        except FileExistsError:
-            continue
-        break
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        os.unlink(temp)
-        raise
-    return temp
-
-
-def _copy_mode(source: Path, temp: Path) -> None:
-    if source.exists():
-        # Keep the file's permissions; if that fails, the default mode is fine.
-        with contextlib.suppress(OSError):
-            shutil.copymode(source, temp)
-
-
-def _link_new(temp: Path, target: Path) -> bool:
-    """Rename `temp` to `target` unless `target` exists (a hard link refuses atomically)."""
-    try:
-        os.link(temp, target)
-    except FileExistsError:
-        return False
-    except OSError:  # a file system without hard links
-        if os.path.lexists(target):
-            return False
-        os.replace(temp, target)
-    return True
-
-
 # --- Templates -----------------------------------------------------------------------------
 
 
@@ -228,63 +140,6 @@ def _template_files(folder: Path) -> Iterator[tuple[str, Path]]:
         yield target_name(source.relative_to(folder).as_posix()), source
 
 
-# --- git -----------------------------------------------------------------------------------
-
-
-def git_env() -> dict[str, str]:
-    """The environment without git's repository variables (pre-commit sets them in hooks)."""
-    return {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith("GIT_") or k.startswith(_GIT_VARS_KEPT)
-    }
-
-
-def run_git(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run git; GitError (exit 2) when git is not installed."""
-    try:
-        return subprocess.run(
-            ["git", *args], cwd=cwd, env=git_env(), capture_output=True, text=True, check=False
-        )
-    except FileNotFoundError:
-        raise GitError(
-            "git is not installed or not on PATH", hint="Install git and run again."
-        ) from None
-
-
-def git_toplevel(path: Path) -> Path | None:
-    """The top folder of the git work tree holding `path`, or None outside any."""
-    try:
-        result = run_git(["rev-parse", "--show-toplevel"], path)
-    except GitError:
-        return None
-    if result.returncode != 0 or not result.stdout.strip():
-        return None
-    return Path(result.stdout.strip()).resolve()
-
-
-def tree_paths(root: Path, ref: str, folder: str) -> list[str]:
-    """Paths of the files under `folder` (relative to `root`) in the commit `ref`."""
-    if git_toplevel(root) is None:
-        raise GitError(
-            f"--base needs a git repository, and {root} is not in one",
-            hint="Leave out --base, or run `git init` first.",
-        )
-    verify = run_git(["rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"], root)
-    if ref.startswith("-") or verify.returncode != 0:
-        raise GitError(
-            f"the base '{ref}' is not a commit in this repository",
-            hint="Fetch it first (for example `git fetch origin`), or name another "
-            "branch with --base.",
-        )
-    listing = run_git(
-        ["ls-tree", "-r", "-z", "--name-only", verify.stdout.strip(), "--", folder or "."], root
-    )
-    if listing.returncode != 0:
-        raise GitError(
-            f"git could not list {folder or 'the files'} at '{ref}': {listing.stderr.strip()}"
-        )
-    return [p for p in listing.stdout.split("\0") if p]
 
 
 # --- init ----------------------------------------------------------------------------------
@@ -298,9 +153,10 @@ def init(directory: Path, *, example: bool = False, force: bool = False) -> Init
     a git work tree; inside one, git is not touched.
     """
     root = _prepare_root(directory)
-    result = InitResult(root, [], example=example, toplevel=git_toplevel(root))
+    result = InitResult(root, [], example=example, toplevel=toplevel(root))
     if result.toplevel is None:
-        result.git_initialised, result.git_missing = _git_init(root)
+        result.git_initialised = init_repository(root)
+        result.git_missing = not result.git_initialised
     templates = template_dir()
     planned = dict(_template_files(templates / "base"))
     if example:
@@ -336,19 +192,6 @@ def _prepare_root(directory: Path) -> Path:
     except OSError as exc:
         raise MltriadError(f"cannot create the folder {directory}: {exc.strerror}") from None
     return root
-
-
-def _git_init(root: Path) -> tuple[bool, bool]:
-    """(initialised, git missing)."""
-    try:
-        configured = run_git(["config", "--get", "init.defaultBranch"], root).stdout.strip()
-        # The docs and the gate speak of `main`; a branch name the user configured wins.
-        result = run_git(["init", "--quiet", "-b", configured or "main"], root)
-    except GitError:
-        return False, True
-    if result.returncode != 0:
-        raise GitError(f"`git init` failed in {root}: {result.stderr.strip()}")
-    return True, False
 
 
 def _without_needless_keeps(root: Path, planned: dict[str, Path]) -> dict[str, Path]:

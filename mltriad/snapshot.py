@@ -14,11 +14,30 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Protocol
 
-from mltriad.documents import FILE_TOO_LARGE, OUTSIDE_REPOSITORY, ParseError
+from mltriad.findings import ParseError, define
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 _DRIVE = re.compile(r"^[A-Za-z]:")
 _SKIP_DIRS = {".git", ".hg", ".svn", "node_modules", "__pycache__", ".venv", "venv", "site"}
+
+# Reading a file can fail before any parsing: these two rules are the snapshot's.
+FILE_TOO_LARGE = define(
+    "MT005",
+    "file-too-large",
+    "The file is larger than the limit for an artifact.",
+    example="(a 50 MB model card)",
+    fix="Keep data out of artifacts; raise limits.max_file_bytes in triad.yaml if needed.",
+)
+
+
+OUTSIDE_REPOSITORY = define(
+    "MT012",
+    "outside-repository",
+    "A path (or the symlink it is) leads outside the repository; it is not read.",
+    example="label_spec: ../../etc/passwd",
+    fix="Keep every file the artifacts name inside the repository.",
+)
+
 
 
 class Snapshot(Protocol):
@@ -189,3 +208,23 @@ class WorkTree:
         if folder.startswith(self._prefix):  # the common case, without os.path.relpath's cost
             return folder[len(self._prefix) :].replace(os.sep, "/")
         return os.path.relpath(folder, self._root).replace(os.sep, "/")
+
+
+def enclosing_work_tree(start: Path) -> Path | None:
+    """The nearest folder at or above `start` with a `.git` (a folder, or the file of a
+    linked worktree or submodule), found without running git; None outside any."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / ".git").exists():
+            return folder
+    return None
+
+
+def repository_prefix(root: Path) -> str:
+    """`root` relative to the enclosing git work tree ("" at its top or outside git)."""
+    top = enclosing_work_tree(root)
+    if top is None:
+        return ""
+    relative = root.resolve().relative_to(top).as_posix()
+    return "" if relative == "." else relative
+

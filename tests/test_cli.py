@@ -183,12 +183,12 @@ def test_check_does_not_import_git_or_mkdocs(repo: Path) -> None:
 def test_internal_error_is_one_line_with_a_log(
     repo: Path, monkeypatch: pytest.MonkeyPatch, isolated_home: Path
 ) -> None:
-    import mltriad.check
+    import mltriad.commands.check
 
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(mltriad.check, "check", explode)
+    monkeypatch.setattr(mltriad.commands.check, "check", explode)
     result = invoke(["-C", str(repo), "check"])
     assert result.exit_code == 3
     assert "internal error: RuntimeError: boom" in result.output

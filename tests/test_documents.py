@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from mltriad.documents import ParseError, parse_markdown, parse_yaml
+from mltriad.documents import parse_markdown, parse_yaml
+from mltriad.findings import ParseError
 
 
 def error_of(raw: bytes, markdown: bool = False) -> ParseError:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from mltriad.artifacts import Repository
-from mltriad.check import check
+from mltriad.commands.check import check
 from mltriad.evalsets import (
     DataFile,
     FileStatus,

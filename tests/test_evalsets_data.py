@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from mltriad.artifacts import parse
-from mltriad.check import check
+from mltriad.commands.check import check
 from mltriad.evalsets import (
     CHUNK_SIZE,
     DataFile,

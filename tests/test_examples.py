@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mltriad.check import check
+from mltriad.commands.check import check
 from tests.helpers import EXAMPLE_REPO
 
 EXAMPLES = Path(__file__).parent / "examples"

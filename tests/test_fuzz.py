@@ -11,8 +11,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mltriad.check import check
-from mltriad.documents import ParseError, parse_markdown, parse_yaml
+from mltriad.commands.check import check
+from mltriad.documents import parse_markdown, parse_yaml
+from mltriad.findings import ParseError
 from tests.helpers import EXAMPLE_REPO
 
 FAST = settings(

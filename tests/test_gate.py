@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from mltriad.commands.gate import gate
 from mltriad.errors import ConfigError, GitError, MltriadError
-from mltriad.gate import gate
 from tests.helpers import commit_all, git, invoke, run
 from tests.test_signoff import (
     CARD,

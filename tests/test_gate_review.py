@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from mltriad.gate import gate
+from mltriad.commands.gate import gate
 from tests.helpers import commit_all, git, run
 from tests.test_signoff import (
     CARD,

@@ -15,7 +15,7 @@ import yaml
 
 from mltriad import __version__
 from mltriad.artifacts import digest_bytes
-from mltriad.check import check
+from mltriad.commands.check import check
 from mltriad.errors import MltriadError
 from mltriad.scaffold import init, target_name, write_file
 from mltriad.schemas import schema

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mltriad.check import check
+from mltriad.commands.check import check
 from mltriad.findings import Finding
 from mltriad.scaffold import init, new, next_decision_number
 from tests.helpers import commit_all, git, invoke

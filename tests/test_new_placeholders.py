@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mltriad.check import check
+from mltriad.commands.check import check
 from mltriad.rules import all_rules
 from mltriad.rules.placeholder_rules import PLACEHOLDER, find_placeholders, placeholder
 from mltriad.scaffold import init

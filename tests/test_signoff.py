@@ -15,18 +15,9 @@ import pytest
 import yaml
 
 from mltriad.artifacts import digest_bytes
-from mltriad.gate import GateResult, gate
-from mltriad.signoffs import (
-    NAMESPACE,
-    SignRequest,
-    located,
-    payload,
-    read_record,
-    record_path,
-    render,
-    sign_off,
-    verify,
-)
+from mltriad.commands.gate import GateResult, gate
+from mltriad.commands.signoff import SignRequest, sign_off
+from mltriad.signoffs import NAMESPACE, located, payload, read_record, record_path, render, verify
 from tests.helpers import EXAMPLE_REPO, commit_all, git, invoke
 
 CARD = "model-cards/fraud-detector.md"

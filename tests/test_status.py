@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from mltriad.matrix import State, signoff_matrix
 from mltriad.policy import read_policy
+from mltriad.report.matrix import markdown_table
 from mltriad.snapshot import WorkTree
-from mltriad.status import State, markdown_table, signoff_matrix
 from tests.helpers import invoke
 from tests.test_signoff import (
     CARD,

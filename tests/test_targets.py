@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from mltriad.artifacts import Repository
-from mltriad.check import check
+from mltriad.commands.check import check
 from mltriad.findings import Finding, Severity
 from mltriad.policy import read_policy
 from mltriad.snapshot import WorkTree

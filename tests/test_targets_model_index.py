@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mltriad.check import check
+from mltriad.commands.check import check
 from mltriad.findings import Finding, Severity
 from tests.helpers import invoke
 

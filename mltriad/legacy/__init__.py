@@ -13,7 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from mltriad.artifacts import is_not_a_record
-from mltriad.documents import Document, ParseError, parse_markdown
+from mltriad.documents import Document, parse_markdown
+from mltriad.findings import ParseError
 from mltriad.legacy import huggingface, madr, madr2, nygard, toolkit
 from mltriad.legacy.markdown import headings, prose_lines
 from mltriad.legacy.model import (

@@ -14,8 +14,8 @@ import json
 import re
 from typing import Any
 
-from mltriad.documents import ParseError as DocumentError
 from mltriad.documents import decode
+from mltriad.findings import ParseError as DocumentError
 from mltriad.legacy.huggingface import card_id
 from mltriad.legacy.model import (
     MODEL_CARD_TOOLKIT,

@@ -10,7 +10,8 @@ import os
 from typing import TextIO
 
 from mltriad.findings import Finding, Severity
-from mltriad.report import Report, text
+from mltriad.report import text
+from mltriad.report.model import Report
 
 _LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

@@ -7,7 +7,7 @@ from typing import Any, TextIO
 
 from mltriad import __version__
 from mltriad.findings import Severity
-from mltriad.report import Report
+from mltriad.report.model import Report
 from mltriad.rules import all_rules
 
 

@@ -7,7 +7,7 @@ from typing import Any, TextIO
 
 from mltriad import __version__
 from mltriad.findings import Severity
-from mltriad.report import Report
+from mltriad.report.model import Report
 from mltriad.rules import all_rules
 
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TextIO
 
 from mltriad.findings import Finding
-from mltriad.report import Report
+from mltriad.report.model import Report
 
 
 def line(f: Finding) -> str:

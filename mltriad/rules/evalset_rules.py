@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from mltriad.artifacts import Artifact
-from mltriad.documents import OUTSIDE_REPOSITORY
 from mltriad.evalsets import EvalSet, FileCheck, FileStatus, Ownership, check_data_files, ownership
 from mltriad.findings import Finding, Severity, define
 from mltriad.rules.base import Context, checks
+from mltriad.snapshot import OUTSIDE_REPOSITORY
 
 SHARE = define(
     "MT301",

@@ -15,8 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from mltriad.artifacts import MARKDOWN_KINDS, Artifact
-from mltriad.documents import ParseError
-from mltriad.findings import Finding, define, finding
+from mltriad.findings import Finding, ParseError, define, finding
 from mltriad.rules.base import Context, checks
 from mltriad.snapshot import normalize
 

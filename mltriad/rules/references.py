@@ -6,11 +6,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from mltriad.artifacts import Artifact, name_of
-from mltriad.documents import OUTSIDE_REPOSITORY
 from mltriad.findings import Finding, define
 from mltriad.policy import UNKNOWN_ROLE
 from mltriad.rules.base import Context, checks
-from mltriad.snapshot import normalize
+from mltriad.snapshot import OUTSIDE_REPOSITORY, normalize
 
 NOT_A_MEMBER = define(
     "MT202",

@@ -1,6 +1,6 @@
 """MT401-MT416: sign-offs, at check time (the records themselves) and at the merge gate.
 
-The gate's findings come from `status` cells (see `mltriad.status`); each names the
+The gate's findings come from `status` cells (see `mltriad.matrix`); each names the
 artifact, the role, who may sign and the command to run. The check-time rules look at
 records on their own: where they live, what they name, whether they are current.
 """
@@ -255,7 +255,7 @@ def _signer_in_role(artifact: Artifact, ctx: Context, role: str) -> Iterable[Fin
 
 
 def _role_required(artifact: Artifact, ctx: Context, named: str, role: str) -> Iterable[Finding]:
-    from mltriad.status import required_roles
+    from mltriad.signoffs import required_roles
 
     kind = governed_kind(ctx.repo, named)
     if kind is None or kind == "policy":

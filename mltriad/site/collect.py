@@ -5,14 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from mltriad.artifacts import Artifact, Repository, digest_bytes
-from mltriad.check import check
-from mltriad.documents import ParseError
+from mltriad.commands.check import check
 from mltriad.errors import GitError
 from mltriad.evalsets import EvalSet, ownership
+from mltriad.findings import ParseError
+from mltriad.matrix import signoff_matrix
 from mltriad.policy import Policy, read_policy
 from mltriad.site.views import Commit, Site, Verdict
 from mltriad.snapshot import Snapshot, WorkTree
-from mltriad.status import signoff_matrix
 from mltriad.targets import FAIL, MISSING, STALE, TargetRow, evaluate_targets, verdict
 
 VERDICT_LABELS = {

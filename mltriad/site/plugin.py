@@ -24,9 +24,8 @@ from mkdocs.structure.files import File, Files, InclusionLevel, file_sort_key
 from mkdocs.structure.pages import Page
 from mkdocs.utils import nest_paths
 
-from mltriad.check import find_root
 from mltriad.errors import MltriadError
-from mltriad.policy import ARTIFACT_KINDS, POLICY_PATH
+from mltriad.policy import ARTIFACT_KINDS, POLICY_PATH, find_root
 from mltriad.site.collect import collect
 from mltriad.site.navigation import listed_pages, triad_section
 from mltriad.site.pages import render_pages

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from mltriad.artifacts import Artifact, Repository
 from mltriad.evalsets import Ownership
 from mltriad.findings import Finding
+from mltriad.matrix import Row
 from mltriad.policy import Policy
-from mltriad.status import Row
 from mltriad.targets import TargetRow
 
 

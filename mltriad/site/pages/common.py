@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 
 from mltriad.artifacts import Artifact, decision_number
 from mltriad.findings import Finding, Severity
+from mltriad.matrix import Cell, Row, State
 from mltriad.site.html import Column, Table, badge, bullet_list, esc, md_text, notice, tag
 from mltriad.site.rebase import rebase_links
 from mltriad.site.urls import SiteMap
 from mltriad.site.views import Site, Verdict
-from mltriad.status import Cell, Row, State
 
 _H1 = re.compile(r"^ {0,3}#[ \t]+(.+?)[ \t]*#*[ \t]*$")
 _SUPERSEDED = re.compile(r"^\s*superseded\b", re.IGNORECASE)

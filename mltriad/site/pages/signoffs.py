@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mltriad.matrix import Row, State, role_columns
 from mltriad.site.html import Column, Table, badge, esc, tag
 from mltriad.site.pages.common import (
     SIGNOFF_MARKS,
@@ -17,7 +18,6 @@ from mltriad.site.pages.common import (
 )
 from mltriad.site.urls import SiteMap
 from mltriad.site.views import Commit, Site
-from mltriad.status import Row, State, role_columns
 
 GROUPS = (
     ("model-card", "Model cards"),

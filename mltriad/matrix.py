@@ -12,16 +12,15 @@ when `verify_signatures` is on).
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from pathlib import Path
-from typing import Any, TextIO
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from mltriad.artifacts import Repository, digest_bytes, parse
-from mltriad.documents import ParseError
-from mltriad.errors import ConfigError
-from mltriad.policy import POLICY_PATH, Member, Policy, load_policy, read_policy
+from mltriad.findings import ParseError
+from mltriad.policy import Member, Policy
 from mltriad.rules.signoff_rules import (
+    BAD_SIGNATURE,
     INVALID,
     MISPLACED,
     MISSING,
@@ -34,13 +33,15 @@ from mltriad.signoffs import (
     GOVERNED_KINDS,
     REMOVED,
     SignOff,
+    governed_kind,
     read_record,
     read_whole,
     record_path,
     removal_digest,
+    required_roles,
     verify,
 )
-from mltriad.snapshot import Snapshot, WorkTree
+from mltriad.snapshot import Snapshot
 
 
 class State(str, enum.Enum):
@@ -149,34 +150,6 @@ class Row:
 
 
 # -- what needs sign-off ------------------------------------------------------------------
-def required_roles(
-    policy: Policy, kind: str, versions: Iterable[dict[str, Any] | None]
-) -> tuple[str, ...]:
-    """The policy's roles for a kind plus those the artifact names in any of its versions
-    (a decision's approvers, an evaluation set's owner): an artifact adds roles, never
-    removes them. A version too large to read (None) could name any role, so it needs
-    every role of the policy. A change to the policy needs every role (of
-    `require.policy`) that has members; roles nobody can sign yet are left out so a
-    roster can be filled in."""
-    if kind == "policy":
-        wanted = policy.require.get("policy") or tuple(policy.roles)
-        return tuple(r for r in wanted if r in policy.roles and policy.roles[r].members)
-    roles = list(policy.required_roles(kind))
-    for data in versions:
-        for role in list(policy.roles) if data is None else _named_roles(kind, data):
-            if role not in roles:
-                roles.append(role)
-    return tuple(roles)
-
-
-def _named_roles(kind: str, data: dict[str, Any]) -> list[str]:
-    if kind == "decision":
-        approvers = data.get("approvers")
-        return [r for r in approvers if isinstance(r, str)] if isinstance(approvers, list) else []
-    if kind == "eval-set":
-        owner = data.get("owner")
-        return [owner] if isinstance(owner, str) else []
-    return []
 
 
 def requirement(
@@ -385,8 +358,6 @@ def _distinct(cells: list[Cell]) -> list[Cell]:
 
 def signature_prover(policy: Policy) -> Prover:
     """Check each record's SSH signature against the member's signing_key in `policy`."""
-    from mltriad.rules.signoff_rules import BAD_SIGNATURE
-
     def prove(record: SignOff, member: Member) -> Problem | None:
         if record.signature is None:
             return Problem(
@@ -411,7 +382,6 @@ def signature_prover(policy: Policy) -> Prover:
     return prove
 
 
-# -- presenting the matrix ----------------------------------------------------------------
 def role_columns(rows: Sequence[Row], policy: Policy) -> list[str]:
     """The roles of the table: the policy's, in its order, then any others rows need."""
     columns = [r for r in policy.roles if any(row.cell(r) for row in rows)]
@@ -422,117 +392,8 @@ def role_columns(rows: Sequence[Row], policy: Policy) -> list[str]:
     return columns
 
 
-_MARK = {State.SIGNED: "✅", State.STALE: "⚠️", State.MISSING: "❌", State.INVALID: "⛔"}
-
-
-def cell_text(cell: Cell | None, *, markdown: bool = False) -> str:
-    """A short description: 'signed: Ada Lovelace, 2026-06-01' or 'missing (may sign: ...)'."""
-    if cell is None:
-        return "—" if markdown else "-"
-    mark = f"{_MARK[cell.state]} " if markdown else ""
-    if cell.signed:
-        return f"{mark}signed by {cell.signer_name} ({(cell.date or '')[:10]})"
-    may = ", ".join(m.name for m in cell.may_sign) or "nobody"
-    if cell.state is State.STALE:
-        return f"{mark}stale: {cell.signer_name} signed an older version; may sign: {may}"
-    if cell.state is State.MISSING:
-        return f"{mark}missing; may sign: {may}"
-    return f"{mark}does not count ({cell.rule}); may sign: {may}"
-
-
-def markdown_table(rows: Sequence[Row], policy: Policy) -> str:
-    """The artifacts x roles table in GitHub-flavoured Markdown."""
-    if not rows:
-        return "No artifact needs sign-off."
-    columns = role_columns(rows, policy)
-    lines = [
-        "| Artifact | Change | " + " | ".join(columns) + " |",
-        "| --- | --- | " + " | ".join("---" for _ in columns) + " |",
-    ]
-    for row in rows:
-        cells = [_md(cell_text(row.cell(role), markdown=True)) for role in columns]
-        lines.append(f"| `{_md(row.artifact)}` | {row.change} | " + " | ".join(cells) + " |")
-    return "\n".join(lines)
-
-
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def text_lines(rows: Sequence[Row]) -> list[str]:
-    """The table for a terminal: one block per artifact, one line per role."""
-    lines = []
-    width = max((len(c.role) for row in rows for c in row.cells), default=0)
-    for row in rows:
-        state = "complete" if row.complete else "incomplete"
-        lines.append(f"{row.artifact} ({row.kind}, {row.change}): {state}")
-        for cell in row.cells:
-            lines.append(f"  {cell.role:<{width}}  {cell_text(cell)}")
-        if not row.cells:
-            lines.append("  (no role has members yet: nothing to sign)")
-    return lines
-
-
-# -- the `status` command -----------------------------------------------------------------
-@dataclass
-class StatusResult:
-    rows: list[Row]
-    policy: Policy
-    base: str | None = None
-    notes: list[str] = field(default_factory=list)
-
-
-def working_tree_status(root: Path, base: str | None = None) -> StatusResult:
-    """The sign-off state of the working tree: every artifact, or with `base` those
-    changed since the merge base with it, judged by the base's policy."""
-    tree = WorkTree(root)
-    if base is None:
-        policy, _findings = read_policy(tree)
-        rows = signoff_matrix(tree, policy, verify_signatures=True)
-        return StatusResult(rows, policy, None, [f"{len(rows)} artifact(s) in the working tree."])
-    from mltriad.gitrepo import GitRepo
-
-    with GitRepo.open(root) as repo:
-        base_sha = repo.resolve(base, what="base")
-        fork = repo.merge_base(base_sha, repo.resolve("HEAD"))
-        policy = base_policy(repo.tree(base_sha, f"base {base} ({base_sha[:12]})"))
-        needs = changed_since(repo.tree(fork, f"merge base {fork[:12]}"), tree, policy)
-        rows = signoff_matrix(tree, policy, needs, verify_signatures=True)
-    note = (
-        f"{len(rows)} artifact(s) changed since the merge base {fork[:12]} with {base}; "
-        f"roles and members from triad.yaml at {base}."
-    )
-    return StatusResult(rows, policy, base, [note])
-
-
-def base_policy(snapshot: Snapshot) -> Policy:
-    """The policy of a base commit, strictly: any flaw is an error, never a pass."""
-    if not snapshot.exists(POLICY_PATH):
-        raise ConfigError(
-            f"the {snapshot.label} has no {POLICY_PATH}, so there is no policy to enforce yet",
-            path=POLICY_PATH,
-            hint="The gate reads the policy from the base branch, never from the "
-            "change: merge the change that adds triad.yaml first (before the gate "
-            "is a required check); every later change is gated.",
-        )
-    try:
-        return load_policy(snapshot)
-    except ConfigError as exc:
-        error = ConfigError(
-            f"triad.yaml in the {snapshot.label} cannot be used: {exc.message}",
-            path=exc.path,
-            line=exc.line,
-            hint="The gate reads the policy from the base branch, never from "
-            "the change; fix triad.yaml there first.",
-        )
-        error.findings = exc.findings
-        raise error from None
-
-
 def changed_since(before: Snapshot, after: Snapshot, policy: Policy) -> list[Requirement]:
     """Requirements for the governed files that differ between two snapshots."""
-    from mltriad.signoffs import governed_kind
-
     old_repo, new_repo = Repository(before, policy), Repository(after, policy)
     paths = {p for _, p in old_repo.all_paths()} | {p for _, p in new_repo.all_paths()}
     needs = []
@@ -548,36 +409,3 @@ def changed_since(before: Snapshot, after: Snapshot, policy: Policy) -> list[Req
     return needs
 
 
-def summary(rows: Sequence[Row]) -> str:
-    """'2 of 3 artifacts fully signed; 3 sign-offs missing, 1 stale, 0 not counting.'"""
-    complete = sum(1 for r in rows if r.complete)
-    counts = {state: sum(1 for r in rows for c in r.cells if c.state is state) for state in State}
-    return (
-        f"{complete} of {len(rows)} artifact{'s' if len(rows) != 1 else ''} fully signed; "
-        f"{counts[State.MISSING]} sign-off(s) missing, {counts[State.STALE]} stale, "
-        f"{counts[State.INVALID]} not counting."
-    )
-
-
-def render_status(fmt: str, result: StatusResult, out: TextIO) -> None:
-    """The `status` command's output: a table for people, JSON or Markdown for tools."""
-    if fmt == "json":
-        from mltriad.report import Report
-        from mltriad.report.json_format import render
-
-        render(
-            Report(
-                "status",
-                [],
-                len(result.rows),
-                notes=result.notes,
-                extra={"artifacts": [r.to_dict() for r in result.rows]},
-            ),
-            out,
-        )
-        return
-    if fmt == "markdown":
-        out.write(markdown_table(result.rows, result.policy) + "\n")
-        return
-    for line in [*result.notes, *text_lines(result.rows), summary(result.rows)]:
-        out.write(line + "\n")

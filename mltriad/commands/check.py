@@ -39,17 +39,6 @@ class CheckResult:
         return not any(f.blocks for f in self.findings)
 
 
-def find_root(start: Path) -> Path:
-    """The nearest folder at or above `start` that holds triad.yaml (else `start`)."""
-    start = start.resolve()
-    for folder in (start, *start.parents):
-        if (folder / POLICY_PATH).is_file():
-            return folder
-        if (folder / ".git").exists():
-            return folder
-    return start
-
-
 def check(root: Path, paths: Sequence[str] | None = None) -> CheckResult:
     """Check every governed artifact under `root`, or only `paths` (resolved against the
     whole repository). Raises ConfigError when triad.yaml is invalid, or missing while no
@@ -205,7 +194,7 @@ def _ungoverned(repo: Repository, prefix: str, governed: set[str]) -> list[str]:
 
 def _detected_kind(repo: Repository, path: str) -> str | None:
     """The kind of a file outside the policy's globs, from its content (None if neither)."""
-    from mltriad.documents import ParseError
+    from mltriad.findings import ParseError
     from mltriad.legacy import detect_kind
 
     if path == POLICY_PATH or path.startswith(repo.policy.signoff_dir + "/"):

@@ -24,12 +24,20 @@ from pathlib import Path
 from typing import Any
 
 from mltriad.artifacts import Repository, is_not_a_record
-from mltriad.documents import ParseError
 from mltriad.errors import GitError, MltriadError
-from mltriad.findings import Finding, finding, rule
+from mltriad.findings import Finding, ParseError, finding, rule
 from mltriad.gitrepo import FETCH_HINT, Change, Commit, GitRepo, GitTree, is_null
-from mltriad.policy import POLICY_PATH, Member, Policy
-from mltriad.report import Report
+from mltriad.matrix import (
+    Cell,
+    Problem,
+    Prover,
+    Requirement,
+    Row,
+    evaluate,
+    requirement,
+    signature_prover,
+)
+from mltriad.policy import POLICY_PATH, Member, Policy, base_policy
 from mltriad.rules.signoff_rules import (
     AUTHOR_MISMATCH,
     CASE_VARIANT,
@@ -41,19 +49,6 @@ from mltriad.rules.signoff_rules import (
 )
 from mltriad.signoffs import GOVERNED_KINDS, SignOff, governed_kind, read_record, record_path
 from mltriad.snapshot import glob_regex
-from mltriad.status import (
-    Cell,
-    Problem,
-    Prover,
-    Requirement,
-    Row,
-    base_policy,
-    evaluate,
-    markdown_table,
-    requirement,
-    signature_prover,
-    text_lines,
-)
 
 _DEFAULT_BASES = ("origin/HEAD", "origin/main", "origin/master", "main", "master")
 _SUBMODULE = "160000"
@@ -560,37 +555,3 @@ def _notes(result: GateResult) -> list[str]:
     return notes
 
 
-def gate_report(result: GateResult, *, table_in_notes: bool = True) -> Report:
-    """The gate as a Report: findings, the artifacts x roles table, and the verdict.
-
-    The table is always in `markdown` (GitHub's step summary) and `extra` (JSON); in the
-    notes, which every format prints, only when asked (for the text format)."""
-    refs = result.refs
-    header = (
-        f"Base `{refs.base}` ({result.base[:12]}), head `{refs.head}` "
-        f"({result.head[:12]}), merge base {result.merge_base[:12]}. Policy, roster "
-        f"and keys from the base; identity: {result.policy.identity}."
-    )
-    markdown = f"{header}\n\n{markdown_table(result.rows, result.policy)}\n"
-    extra = {
-        "gate": {
-            "base": {"ref": refs.base, "sha": result.base},
-            "head": {"ref": refs.head, "sha": result.head},
-            "merge_base": result.merge_base,
-            "source": refs.source,
-            "identity": result.policy.identity,
-        },
-        "artifacts": [row.to_dict() for row in result.rows],
-    }
-    return Report(
-        "gate",
-        result.findings,
-        len(result.rows),
-        notes=[
-            *result.notes,
-            *(text_lines([r for r in result.rows if r.cells]) if table_in_notes else []),
-        ],
-        markdown=markdown,
-        extra=extra,
-        verdict="pass" if result.passed else "blocked",
-    )

@@ -1,0 +1,94 @@
+"""The sign-off matrix for people: a terminal table, GitHub Markdown, and the `status` output."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TextIO
+
+from mltriad.commands.status import StatusResult
+from mltriad.matrix import Cell, Row, State, role_columns
+from mltriad.policy import Policy
+from mltriad.report import json_format
+from mltriad.report.model import Report
+
+_MARK = {State.SIGNED: "✅", State.STALE: "⚠️", State.MISSING: "❌", State.INVALID: "⛔"}
+
+
+def cell_text(cell: Cell | None, *, markdown: bool = False) -> str:
+    """A short description: 'signed: Ada Lovelace, 2026-06-01' or 'missing (may sign: ...)'."""
+    if cell is None:
+        return "—" if markdown else "-"
+    mark = f"{_MARK[cell.state]} " if markdown else ""
+    if cell.signed:
+        return f"{mark}signed by {cell.signer_name} ({(cell.date or '')[:10]})"
+    may = ", ".join(m.name for m in cell.may_sign) or "nobody"
+    if cell.state is State.STALE:
+        return f"{mark}stale: {cell.signer_name} signed an older version; may sign: {may}"
+    if cell.state is State.MISSING:
+        return f"{mark}missing; may sign: {may}"
+    return f"{mark}does not count ({cell.rule}); may sign: {may}"
+
+
+def markdown_table(rows: Sequence[Row], policy: Policy) -> str:
+    """The artifacts x roles table in GitHub-flavoured Markdown."""
+    if not rows:
+        return "No artifact needs sign-off."
+    columns = role_columns(rows, policy)
+    lines = [
+        "| Artifact | Change | " + " | ".join(columns) + " |",
+        "| --- | --- | " + " | ".join("---" for _ in columns) + " |",
+    ]
+    for row in rows:
+        cells = [_md(cell_text(row.cell(role), markdown=True)) for role in columns]
+        lines.append(f"| `{_md(row.artifact)}` | {row.change} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def text_lines(rows: Sequence[Row]) -> list[str]:
+    """The table for a terminal: one block per artifact, one line per role."""
+    lines = []
+    width = max((len(c.role) for row in rows for c in row.cells), default=0)
+    for row in rows:
+        state = "complete" if row.complete else "incomplete"
+        lines.append(f"{row.artifact} ({row.kind}, {row.change}): {state}")
+        for cell in row.cells:
+            lines.append(f"  {cell.role:<{width}}  {cell_text(cell)}")
+        if not row.cells:
+            lines.append("  (no role has members yet: nothing to sign)")
+    return lines
+
+
+def summary(rows: Sequence[Row]) -> str:
+    """'2 of 3 artifacts fully signed; 3 sign-offs missing, 1 stale, 0 not counting.'"""
+    complete = sum(1 for r in rows if r.complete)
+    counts = {state: sum(1 for r in rows for c in r.cells if c.state is state) for state in State}
+    return (
+        f"{complete} of {len(rows)} artifact{'s' if len(rows) != 1 else ''} fully signed; "
+        f"{counts[State.MISSING]} sign-off(s) missing, {counts[State.STALE]} stale, "
+        f"{counts[State.INVALID]} not counting."
+    )
+
+
+def render_status(fmt: str, result: StatusResult, out: TextIO) -> None:
+    """The `status` command's output: a table for people, JSON or Markdown for tools."""
+    if fmt == "json":
+        json_format.render(
+            Report(
+                "status",
+                [],
+                len(result.rows),
+                notes=result.notes,
+                extra={"artifacts": [r.to_dict() for r in result.rows]},
+            ),
+            out,
+        )
+        return
+    if fmt == "markdown":
+        out.write(markdown_table(result.rows, result.policy) + "\n")
+        return
+    for line in [*result.notes, *text_lines(result.rows), summary(result.rows)]:
+        out.write(line + "\n")

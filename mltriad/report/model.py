@@ -1,0 +1,56 @@
+"""`Report`: what a command found, ready for any output format."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from mltriad.findings import Finding, Severity
+
+
+@dataclass
+class Report:
+    """What a command found, ready for any format.
+
+    `notes` are extra lines for people (per-model verdicts); `markdown` is extra Markdown
+    for the GitHub step summary (the gate's sign-off table); `extra` goes into JSON as is.
+    """
+
+    command: str
+    findings: list[Finding]
+    files: int
+    notes: list[str] = field(default_factory=list)
+    markdown: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+    verdict: str | None = None  # the gate's "pass" / "blocked"
+    # The folder of triad.yaml relative to the git repository's root ("" when they are the
+    # same): GitHub annotations and SARIF locations are relative to the repository root.
+    prefix: str = ""
+
+    def repo_path(self, path: str) -> str:
+        return f"{self.prefix}/{path}" if self.prefix else path
+
+    def count(self, severity: Severity) -> int:
+        return sum(1 for f in self.findings if f.severity is severity)
+
+    @property
+    def blocking(self) -> int:
+        return self.count(Severity.ERROR)
+
+    def summary_line(self) -> str:
+        errors, warnings, infos = (self.count(s) for s in Severity)
+        files = f"{self.files} file{'s' if self.files != 1 else ''}"
+        if not self.findings:
+            text = f"{files} checked: no findings."
+        else:
+            parts = [f"{errors} error{'s' if errors != 1 else ''}"]
+            if warnings:
+                parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+            if infos:
+                parts.append(f"{infos} note{'s' if infos != 1 else ''}")
+            text = f"{', '.join(parts)} in {files}."
+        if self.verdict:
+            text = f"{text} Merge {'allowed' if self.verdict == 'pass' else 'BLOCKED'}."
+        return text
+
+
