@@ -31,7 +31,7 @@ from mltriad.documents import parse_markdown
 from mltriad.errors import MltriadError
 from mltriad.files import write_file
 from mltriad.findings import ParseError
-from mltriad.legacy.convert import Settings, Source, convert, missing_sections
+from mltriad.legacy.convert import Settings, Source, convert
 from mltriad.legacy.model import (
     FORMAT_NAMES,
     MODEL_CARD_TOOLKIT,
@@ -41,6 +41,7 @@ from mltriad.legacy.model import (
     ModelCardReading,
     Skipped,
 )
+from mltriad.markdown import missing_sections
 from mltriad.policy import Policy
 from mltriad.schemas import schema
 from mltriad.snapshot import glob_regex
@@ -333,7 +334,9 @@ def _advice(source: Source, target: Path, settings: Settings) -> list[str]:
             f"{reading.id}.md (adopt --output FOLDER does) so the two match (MT204)"
         )
     if source.doc is not None and not settings.add_sections:
-        for alternatives in missing_sections(source.doc.body, reading.kind, settings.policy):
+        for alternatives in missing_sections(
+            source.doc.body, settings.policy.sections.get(reading.kind, ())
+        ):
             advice.append(
                 f"the text has no '## {alternatives[0]}' section, which the policy requires "
                 "(MT211): write it, run adopt with --add-sections to append it as a FILL-IN, "

@@ -106,6 +106,12 @@ class Policy:
     def required_roles(self, kind: str) -> tuple[str, ...]:
         return self.require.get(kind, ())
 
+    def accountable_roles(self, kind: str) -> tuple[str, ...]:
+        """The roles a new artifact of `kind` names (as owners, approvers): those required
+        of it that triad.yaml defines, else every role it defines."""
+        defined = tuple(r for r in self.required_roles(kind) if r in self.roles)
+        return defined or tuple(self.roles)
+
     def member(self, role_id: str, email: str) -> Member | None:
         role = self.roles.get(role_id)
         if role is None:

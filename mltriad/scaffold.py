@@ -31,12 +31,13 @@ from mltriad.data import data_dir
 from mltriad.errors import MltriadError
 from mltriad.files import write_file
 from mltriad.gitrepo import init_repository, toplevel, tree_paths
+from mltriad.markdown import missing_sections, with_sections
 from mltriad.policy import Policy, read_policy
 from mltriad.rules.decisions import superseded_by
-from mltriad.rules.placeholder_rules import PLACEHOLDER, find_placeholders
-from mltriad.rules.sections import has_section, headings
+from mltriad.rules.placeholder_rules import find_placeholders
 from mltriad.schemas import did_you_mean
 from mltriad.snapshot import WorkTree, glob_regex, static_prefix
+from mltriad.values import PLACEHOLDER
 
 CREATED = "created"
 OVERWRITTEN = "overwritten"
@@ -138,8 +139,6 @@ def _template_files(folder: Path) -> Iterator[tuple[str, Path]]:
     """(target path, template file) for every file under `folder`, in a stable order."""
     for source in sorted(p for p in folder.rglob("*") if p.is_file()):
         yield target_name(source.relative_to(folder).as_posix()), source
-
-
 
 
 # --- init ----------------------------------------------------------------------------------
@@ -461,7 +460,7 @@ def new(
     templates = template_dir() / "new"
     if kind == "model-card":
         result = _create(root, kind, path, _model_card_text(templates, policy, name))
-        result.notes.extend(_unstaffed(policy, _roles_for(policy, kind)))
+        result.notes.extend(_unstaffed(policy, list(policy.accountable_roles(kind))))
         return result
     result = _new_eval_set(root, templates, policy, name, path)
     result.notes.extend(_unstaffed(policy, [_eval_set_owner(policy)]))
@@ -573,29 +572,15 @@ def _create(root: Path, kind: str, path: str, text: str, number: int | None = No
     return NewResult(kind, path, placeholders, [FileResult(path, CREATED)], number)
 
 
-def _with_sections(text: str, policy: Policy, kind: str) -> str:
-    """Add the headings triad.yaml requires that the template lacks, each with a placeholder."""
-    found = headings(text)
-    extra = [alts[0] for alts in policy.sections.get(kind, ()) if not has_section(found, alts)]
-    for heading in extra:
-        text = text.rstrip("\n") + f"\n\n## {heading}\n\n{PLACEHOLDER} this section.\n"
-    return text
-
-
-def _roles_for(policy: Policy, kind: str) -> list[str]:
-    required = [r for r in policy.required_roles(kind) if r in policy.roles]
-    return required or list(policy.roles)
-
-
 def _model_card_text(templates: Path, policy: Policy, name: str) -> str:
     values = {"ID": name, "TITLE": title_of(name), "OWNERS": _owners_yaml(policy)}
     text = render((templates / "model-card.md").read_text("utf-8"), _fields(values))
-    return _with_sections(text, policy, "model-card")
+    return _add_sections(text, policy, "model-card")
 
 
 def _owners_yaml(policy: Policy) -> str:
     lines = []
-    for role_id in _roles_for(policy, "model-card"):
+    for role_id in policy.accountable_roles("model-card"):
         members = policy.roles[role_id].members
         if members:
             others = ", ".join(m.email for m in members)
@@ -645,7 +630,7 @@ def _new_eval_set(root: Path, templates: Path, policy: Policy, name: str, path: 
 
 
 def _eval_set_owner(policy: Policy) -> str:
-    roles = _roles_for(policy, "eval-set")
+    roles = list(policy.accountable_roles("eval-set"))
     staffed = [r for r in roles if policy.roles[r].members]
     return (staffed or roles)[0]
 
@@ -775,7 +760,7 @@ def _mark_superseded(text: str, label: str) -> str:
 
 
 def _decision_text(policy: Policy, name: str, date: str, supersedes: int | None) -> str:
-    roles = _roles_for(policy, "decision")
+    roles = list(policy.accountable_roles("decision"))
     values = {
         "TITLE": title_of(name),
         "DATE": date,
@@ -785,7 +770,7 @@ def _decision_text(policy: Policy, name: str, date: str, supersedes: int | None)
         "SUPERSEDES": f"supersedes: [{supersedes}]" if supersedes is not None else "",
     }
     text = render((template_dir() / "new" / "decision.md").read_text("utf-8"), _fields(values))
-    return _with_sections(text, policy, "decision")
+    return _add_sections(text, policy, "decision")
 
 
 def describe_new(result: NewResult) -> list[str]:
@@ -800,3 +785,8 @@ def describe_new(result: NewResult) -> list[str]:
             f"`mltriad check {result.path}` lists those left."
         )
     return lines
+
+
+def _add_sections(text: str, policy: Policy, kind: str) -> str:
+    """The template with each section triad.yaml requires of `kind` that it lacks."""
+    return with_sections(text, missing_sections(text, policy.sections.get(kind, ())))

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mltriad.artifacts import Artifact, Repository
+from mltriad.values import read_value
 
 PASS = "pass"
 FAIL = "fail"
@@ -36,11 +37,6 @@ RESULTS = "results"
 MODEL_INDEX = "model-index"
 
 _DIGEST = re.compile(r"^sha256:[0-9a-f]{64}$")
-_NUMBER = r"[-+\u2212]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
-_VALUE = re.compile(
-    rf"^\s*(?P<value>{_NUMBER})\s*(?P<pct>%?)"
-    rf"(?:\s*(?:\u00b1|\+/-|\+-|\+/\u2212)\s*(?P<err>{_NUMBER})\s*(?P<errpct>%?))?\s*$"
-)
 _WHOLE_SET_CONFIGS = {"", "default", "all"}
 
 Where = tuple[str | int, ...]
@@ -161,33 +157,6 @@ class TargetRow:
             return "not measured"
         bound = self.min if self.min is not None else self.max
         return format_number(self.value, bound)
-
-
-def read_value(value: Any) -> tuple[float, float | None] | None:
-    """A number and its uncertainty from a result value.
-
-    Numbers are taken as they are; text may be '0.91', '0.91 ± 0.02', '267.40 +/- 17.45' or
-    '91.2%' (a percentage is read as a fraction: 0.912); the uncertainty is returned apart.
-    None if it is not such a value.
-    """
-    if isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        return (float(value), None) if math.isfinite(value) else None
-    if not isinstance(value, str):
-        return None
-    match = _VALUE.match(value)
-    if match is None:
-        return None
-    # '91.2 ± 1.1%' is (91.2 ± 1.1)%: a trailing percent sign applies to both numbers.
-    scale = 100.0 if match.group("pct") or match.group("errpct") else 1.0
-    number = _float(match.group("value")) / scale
-    err = match.group("err")
-    return number, (abs(_float(err)) / scale if err is not None else None)
-
-
-def _float(text: str) -> float:
-    return float(text.replace("\u2212", "-"))
 
 
 def subject(metric: str, slice_name: str | None, eval_set: str | None) -> str:

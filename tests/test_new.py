@@ -295,5 +295,8 @@ def test_paths_and_sections_come_from_triad_yaml(demo: Path) -> None:
     code, output = mltriad_new(demo, "model-card", "churn")
     assert code == 0, output
     card = (demo / "docs" / "models" / "churn.md").read_text(encoding="utf-8")
-    assert "\n## Ethical considerations\n\nFILL-IN this section.\n" in card
+    assert (
+        "\n## Ethical considerations\n\nFILL-IN what the ethical considerations section says\n"
+        in card
+    )
     assert {f.rule for f in findings_in(demo, "docs/models/churn.md")} == {"MT601"}

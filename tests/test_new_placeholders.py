@@ -6,8 +6,9 @@ from pathlib import Path
 
 from mltriad.commands.check import check
 from mltriad.rules import all_rules
-from mltriad.rules.placeholder_rules import PLACEHOLDER, find_placeholders, placeholder
+from mltriad.rules.placeholder_rules import find_placeholders
 from mltriad.scaffold import init
+from mltriad.values import PLACEHOLDER, placeholder
 
 CARD = "model-cards/fraud-detector.md"
 

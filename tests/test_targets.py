@@ -12,16 +12,8 @@ from mltriad.commands.check import check
 from mltriad.findings import Finding, Severity
 from mltriad.policy import read_policy
 from mltriad.snapshot import WorkTree
-from mltriad.targets import (
-    FAIL,
-    MISSING,
-    PASS,
-    STALE,
-    evaluate_targets,
-    format_number,
-    read_value,
-    verdict,
-)
+from mltriad.targets import FAIL, MISSING, PASS, STALE, evaluate_targets, format_number, verdict
+from mltriad.values import read_value
 from tests.helpers import invoke
 
 CARD = "model-cards/fraud-detector.md"

@@ -28,24 +28,13 @@ from mltriad.legacy.model import (
     ModelCardReading,
 )
 from mltriad.legacy.values import LIFECYCLE, read_date
+from mltriad.markdown import missing_sections, with_sections
 from mltriad.policy import Policy
-from mltriad.rules.placeholder_rules import placeholder
-from mltriad.rules.sections import has_section, headings
 from mltriad.schemas import schema, validate
+from mltriad.values import placeholder
 
 _SUPERSEDED = re.compile(r"^[Ss]uperseded by .*[0-9]+")
 _BOM = "\ufeff"
-# What to write under a section the policy requires and the text lacks.
-_SECTION_HINTS = {
-    "context and problem statement": "the problem in two or three sentences: what forced a decision?",
-    "context": "the problem in two or three sentences: what forced a decision?",
-    "considered options": "each option that was considered, the chosen one among them",
-    "options": "each option that was considered, the chosen one among them",
-    "decision outcome": "the chosen option, and why it won over the others",
-    "decision": "the chosen option, and why it won over the others",
-    "intended use": "who uses the model's output, for which decision, and what happens next",
-    "limitations": "where the model is known to fail, and what it was not tested on",
-}
 
 
 @dataclass
@@ -91,28 +80,11 @@ def convert(source: Source, settings: Settings) -> Conversion:
         else:
             out = _hub_card(source, reading, source.doc, settings.policy)
     if settings.add_sections:
-        missing = missing_sections(body, reading.kind, settings.policy)
+        missing = missing_sections(body, settings.policy.sections.get(reading.kind, ()))
         if missing:
-            out.text = _with_sections(out.text, missing)
+            out.text = with_sections(out.text, missing)
             out.placeholders += [f"section {m[0]}" for m in missing]
     return out
-
-
-def missing_sections(body: str, kind: str, policy: Policy) -> list[tuple[str, ...]]:
-    """The sections the policy requires of `kind` that `body` has no heading for."""
-    found = headings(body)
-    return [alts for alts in policy.sections.get(kind, ()) if not has_section(found, alts)]
-
-
-def _with_sections(text: str, missing: list[tuple[str, ...]]) -> str:
-    """`text` with a FILL-IN section appended for each missing one; `text` stays a prefix."""
-    eol = "\r\n" if text.count("\r\n") * 2 > text.count("\n") else "\n"
-    added = [] if text.endswith("\n") else [eol]
-    for alternatives in missing:
-        name = alternatives[0]
-        hint = _SECTION_HINTS.get(name.lower(), f"what the {name.lower()} section says")
-        added.append(f"{eol}## {name}{eol}{eol}{placeholder(hint)}{eol}")
-    return text + "".join(added)
 
 
 def _editor(doc: Document) -> FrontMatterEditor:
@@ -442,8 +414,12 @@ def _card_fields(
 
 
 def _owners(policy: Policy) -> dict[str, Any]:
-    roles = policy.required_roles("model-card") or tuple(policy.roles) or ("ml-engineer",)
     owners: dict[str, Any] = {}
+    roles = (
+        policy.accountable_roles("model-card")
+        or policy.required_roles("model-card")
+        or ("ml-engineer",)
+    )
     for role_id in roles:
         role = policy.roles.get(role_id)
         email = role.members[0].email if role and role.members else f"{role_id}@example.org"

@@ -26,8 +26,7 @@ from mltriad.legacy.model import (
     ModelCardReading,
     Note,
 )
-from mltriad.legacy.values import slug
-from mltriad.targets import read_value
+from mltriad.values import read_value, slug
 
 # Keys only mltriad's model cards have (a mapping `task` is mltriad's too).
 TRIAD_KEYS = frozenset(

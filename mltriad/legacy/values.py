@@ -184,6 +184,3 @@ def read_tags(value: Any) -> list[str] | None:
     return None
 
 
-def slug(text: str) -> str:
-    """An id: lowercase letters and digits in words joined by dashes ('' if none)."""
-    return "-".join(re.findall(r"[a-z0-9]+", text.lower()))

@@ -18,8 +18,8 @@ from mltriad.artifacts import MARKDOWN_KINDS, Artifact
 from mltriad.findings import Finding, ParseError, define, finding
 from mltriad.rules.base import Context, checks
 from mltriad.snapshot import normalize
+from mltriad.values import PLACEHOLDER
 
-PLACEHOLDER = "FILL-IN"
 _WORD = re.compile(r"(?<![A-Za-z0-9_-])FILL-IN(?![A-Za-z0-9_])")
 _COMMENT = re.compile(r"(?:^|\s)#\s*$")
 _QUOTE_LENGTH = 90
@@ -49,11 +49,6 @@ class Placeholder:
     col: int
     in_comment: bool
     text: str
-
-
-def placeholder(hint: str) -> str:
-    """The text of a placeholder, as templates write it: `FILL-IN what the model receives`."""
-    return f"{PLACEHOLDER} {hint}".rstrip()
 
 
 def find_placeholders(text: str, *, prose_from: int | None = None) -> list[Placeholder]:

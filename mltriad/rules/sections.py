@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from mltriad.artifacts import Artifact
 from mltriad.findings import Finding, define
-from mltriad.markdown import classify_lines
+from mltriad.markdown import has_section, headings
 from mltriad.rules.base import Context, checks
 
 MISSING_SECTION = define(
@@ -18,36 +17,6 @@ MISSING_SECTION = define(
     fix="Add the heading and its text; `sections:` in triad.yaml sets what is required.",
 )
 
-_HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
-_SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
-_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
-
-
-def normal(text: str) -> str:
-    text = text.lower().replace("&", " and ")
-    return " ".join(_NOT_ALNUM.sub(" ", text).split())
-
-
-def headings(body: str) -> list[str]:
-    """ATX and setext headings of a Markdown body, outside fenced code."""
-    found: list[str] = []
-    previous = ""
-    for line, in_code in classify_lines(body.splitlines()):
-        if in_code:
-            previous = ""
-            continue
-        match = _HEADING.match(line)
-        if match:
-            found.append(match.group(2))
-        elif _SETEXT.match(line) and previous.strip():
-            found.append(previous.strip())
-        previous = line
-    return found
-
-
-def has_section(found: list[str], alternatives: tuple[str, ...]) -> bool:
-    normals = [f" {normal(h)} " for h in found]
-    return any(f" {normal(alt)} " in h for alt in alternatives for h in normals)
 
 
 @checks("model-card", "decision")
