@@ -96,7 +96,7 @@ def run_check(repo: Path) -> tuple[float, dict[str, float], int]:
     started = time.perf_counter()
     import mltriad.commands.check  # noqa: F401
     from mltriad.cli import cli
-    from mltriad.report import render  # noqa: F401  (imported by the command itself)
+    from mltriad.report.findings import render  # noqa: F401  (imported by the command itself)
 
     imported = time.perf_counter() - started
     timers = Timers()

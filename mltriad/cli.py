@@ -20,16 +20,21 @@ import click
 
 from mltriad import __version__
 from mltriad.errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, ConfigError, MltriadError
+from mltriad.report import FORMATS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
-FORMAT_OPTION = click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "github", "sarif"]),
-    default=None,
-    help="Output format. Default: text, or github inside GitHub Actions.",
-)
+
+def format_option(command: str, *, default: str | None = "text") -> Callable[[F], F]:
+    """--format with the choices `mltriad.report.FORMATS` lists for `command`."""
+    help_text = (
+        "Output format. Default: text, or github inside GitHub Actions."
+        if default is None
+        else f"Output format. Default: {default}."
+    )
+    return click.option(
+        "--format", "fmt", type=click.Choice(FORMATS[command]), default=default, help=help_text
+    )
 
 
 def log_path() -> Path:
@@ -133,7 +138,7 @@ def cli(directory: str | None) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@FORMAT_OPTION
+@format_option("check", default=None)
 @handle_errors
 def check(paths: tuple[str, ...], fmt: str | None) -> int:
     """Validate artifacts against their schemas and resolve their references.
@@ -155,18 +160,11 @@ def check(paths: tuple[str, ...], fmt: str | None) -> int:
       mltriad -C path/to/repo check --format sarif > mltriad.sarif
     """
     from mltriad.commands.check import check as run_check
-    from mltriad.report import Report, render
-    from mltriad.snapshot import repository_prefix
+    from mltriad.report.check import check_report
+    from mltriad.report.findings import render
 
     root = repo_root()
-    result = run_check(root, list(paths) if paths else None)
-    report = Report(
-        "check",
-        result.findings,
-        len(result.checked),
-        notes=[*result.notes, *(f"{p}: {v}" for p, v in sorted(result.verdicts.items()))],
-        prefix=repository_prefix(root),
-    )
+    report = check_report(run_check(root, list(paths) if paths else None), root)
     render(default_format(fmt), report, sys.stdout)
     return EXIT_FINDINGS if report.blocking else EXIT_OK
 
@@ -200,38 +198,19 @@ def schema(kind: str | None) -> int:
 
 
 @cli.command()
-@FORMAT_OPTION
+@format_option("rules")
 @handle_errors
-def rules(fmt: str | None) -> int:
+def rules(fmt: str) -> int:
     """List every rule id with its name, severity and what it checks.
 
     \b
     Example:
       mltriad rules
     """
+    from mltriad.report.rules import render_rules
     from mltriad.rules import all_rules
 
-    if fmt == "json":
-        import json
-
-        click.echo(
-            json.dumps(
-                [
-                    {
-                        "id": r.id,
-                        "name": r.name,
-                        "severity": r.severity.value,
-                        "summary": r.summary,
-                        "fix": r.fix,
-                    }
-                    for r in all_rules()
-                ],
-                indent=2,
-            )
-        )
-        return EXIT_OK
-    for r in all_rules():
-        click.echo(f"{r.id}  {r.name:<24} {r.severity.value:<8} {r.summary}")
+    render_rules(fmt, all_rules(), sys.stdout)
     return EXIT_OK
 
 
@@ -295,8 +274,8 @@ def init(directory: str, example: bool, force: bool) -> int:
       mltriad init --example demo      a new repository with a worked example
       mltriad init --force             restore every file init writes
     """
-    from mltriad.scaffold import describe_init
-    from mltriad.scaffold import init as run_init
+    from mltriad.commands.init import init as run_init
+    from mltriad.report.init import describe_init
 
     result = run_init(Path(directory), example=example, force=force)
     for line in describe_init(result, directory):
@@ -338,8 +317,8 @@ def new(kind: str, name: str, base: str | None, supersedes: str | None) -> int:
       mltriad new decision use-gradient-boosting --base origin/main
       mltriad new decision retrain-monthly --supersedes 3
     """
-    from mltriad.scaffold import describe_new
-    from mltriad.scaffold import new as run_new
+    from mltriad.commands.new import new as run_new
+    from mltriad.report.new import describe_new
 
     result = run_new(repo_root(), kind, name, base=base, supersedes=supersedes)
     for line in describe_new(result):
@@ -404,7 +383,8 @@ def signoff(
       mltriad signoff eval-sets/fraud-holdout.yaml --role domain-expert --key ~/.ssh/id_ed25519
       mltriad signoff model-cards/old-model.md --role ml-engineer --base origin/main
     """
-    from mltriad.commands.signoff import SignRequest, describe, relative_path, sign_off
+    from mltriad.commands.signoff import SignRequest, relative_path, sign_off
+    from mltriad.report.signoff import describe
 
     root = repo_root()
     request = SignRequest(
@@ -429,7 +409,7 @@ def signoff(
     "the event; elsewhere origin/HEAD, origin/main, main or master.",
 )
 @click.option("--head", metavar="REF", help="The commit that would merge. Default: HEAD.")
-@FORMAT_OPTION
+@format_option("gate", default=None)
 @handle_errors
 def gate(base: str | None, head: str | None, fmt: str | None) -> int:
     """Decide whether HEAD may merge into BASE: every required sign-off must count.
@@ -457,7 +437,7 @@ def gate(base: str | None, head: str | None, fmt: str | None) -> int:
       mltriad gate                     # in a GitHub workflow (checkout with fetch-depth: 0)
     """
     from mltriad.commands.gate import gate as run_gate
-    from mltriad.report import render
+    from mltriad.report.findings import render
     from mltriad.report.gate import gate_report
 
     fmt = default_format(fmt)
@@ -474,13 +454,7 @@ def gate(base: str | None, head: str | None, fmt: str | None) -> int:
     help="Show only the artifacts changed since the merge base with REF, judged by "
     "REF's triad.yaml, as the gate will.",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json", "markdown"]),
-    default="text",
-    help="Output format. Default: text.",
-)
+@format_option("status")
 @handle_errors
 def status(base: str | None, fmt: str) -> int:
     """Show the sign-off matrix of the working tree: artifacts x roles.
@@ -526,13 +500,7 @@ def status(base: str | None, fmt: str) -> int:
     help="Append each section triad.yaml requires that a text lacks, as a FILL-IN "
     "(the text itself is kept; without this flag adopt only lists them).",
 )
-@click.option(
-    "--format",
-    "fmt",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    help="Output format. Default: text.",
-)
+@format_option("adopt")
 @handle_errors
 def adopt(
     paths: tuple[str, ...],
@@ -559,17 +527,12 @@ def adopt(
       mltriad adopt models/fraud/README.md --output model-cards
       mltriad adopt model_card.json --output model-cards
     """
-    from mltriad.adopt import run
+    from mltriad.commands.adopt import run
+    from mltriad.report.adopt import render_adopt
 
-    return run(
-        list(paths),
-        output=output,
-        dry_run=dry_run,
-        kind=kind,
-        add_sections=add_sections,
-        fmt=fmt,
-        out=sys.stdout,
-    )
+    result = run(list(paths), output=output, dry_run=dry_run, kind=kind, add_sections=add_sections)
+    render_adopt(fmt, result, sys.stdout)
+    return EXIT_FINDINGS if result.failed else EXIT_OK
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -97,4 +97,3 @@ class ParseError(Exception):
         self.message = message
         self.line = line
         self.col = col
-

@@ -53,7 +53,6 @@ def has_section(found: list[str], alternatives: tuple[str, ...]) -> bool:
     return any(f" {normal(alt)} " in h for alt in alternatives for h in normals)
 
 
-
 # What to write under a section the policy requires and the text lacks.
 _SECTION_HINTS = {
     "context and problem statement": "the problem in two or three sentences: what forced a decision?",
@@ -67,9 +66,7 @@ _SECTION_HINTS = {
 }
 
 
-def missing_sections(
-    body: str, required: Iterable[tuple[str, ...]]
-) -> list[tuple[str, ...]]:
+def missing_sections(body: str, required: Iterable[tuple[str, ...]]) -> list[tuple[str, ...]]:
     """The `required` sections (each a tuple of accepted headings) that `body` lacks."""
     found = headings(body)
     return [alts for alts in required if not has_section(found, alts)]
@@ -84,4 +81,3 @@ def with_sections(text: str, missing: list[tuple[str, ...]]) -> str:
         hint = _SECTION_HINTS.get(name.lower(), f"what the {name.lower()} section says")
         added.append(f"{eol}## {name}{eol}{eol}{placeholder(hint)}{eol}")
     return text + "".join(added)
-

@@ -358,6 +358,7 @@ def _distinct(cells: list[Cell]) -> list[Cell]:
 
 def signature_prover(policy: Policy) -> Prover:
     """Check each record's SSH signature against the member's signing_key in `policy`."""
+
     def prove(record: SignOff, member: Member) -> Problem | None:
         if record.signature is None:
             return Problem(
@@ -407,5 +408,3 @@ def changed_since(before: Snapshot, after: Snapshot, policy: Policy) -> list[Req
         change = "added" if old is None else "removed" if new is None else "modified"
         needs.append(requirement(policy, kind, path, change, new, old))
     return needs
-
-

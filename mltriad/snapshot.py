@@ -39,7 +39,6 @@ OUTSIDE_REPOSITORY = define(
 )
 
 
-
 class Snapshot(Protocol):
     """Read-only access to the files of a repository, by repository-relative POSIX path."""
 
@@ -227,4 +226,3 @@ def repository_prefix(root: Path) -> str:
         return ""
     relative = root.resolve().relative_to(top).as_posix()
     return "" if relative == "." else relative
-

@@ -14,11 +14,9 @@ def placeholder(hint: str) -> str:
     return f"{PLACEHOLDER} {hint}".rstrip()
 
 
-
 def slug(text: str) -> str:
     """An id: lowercase letters and digits in words joined by dashes ('' if none)."""
     return "-".join(re.findall(r"[a-z0-9]+", text.lower()))
-
 
 
 _NUMBER = r"[-+\u2212]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
@@ -55,4 +53,3 @@ def read_value(value: Any) -> tuple[float, float | None] | None:
 
 def _float(text: str) -> float:
     return float(text.replace("\u2212", "-"))
-

@@ -349,7 +349,7 @@ def test_a_supersede_link_is_added_to_an_existing_list(tmp_path: Path) -> None:
 
 
 def test_front_matter_edits_touch_only_what_they_change() -> None:
-    from mltriad.legacy.frontmatter import Commented, FrontMatterEditor
+    from mltriad.formats.frontmatter import Commented, FrontMatterEditor
 
     text = (
         "---\n# a comment\nstatus: Accepted  # keep me\nold: 1\nflow: [a]\nblock:\n  - x  # note\n"

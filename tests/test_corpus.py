@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from mltriad import legacy
-from mltriad.legacy.model import (
+from mltriad import formats
+from mltriad.formats.model import (
     HUGGING_FACE,
     INDEX,
     LEGACY_KEY,
@@ -39,8 +39,8 @@ def corpus_files() -> list[Path]:
     return sorted(p for folder in FOLDERS for p in (CORPUS / folder).iterdir() if p.is_file())
 
 
-def read(relative: str) -> legacy.Reading:
-    return legacy.read(relative, (CORPUS / relative).read_bytes())
+def read(relative: str) -> formats.Reading:
+    return formats.read(relative, (CORPUS / relative).read_bytes())
 
 
 def decision(relative: str) -> DecisionReading:
@@ -57,7 +57,7 @@ def card(relative: str) -> ModelCardReading:
 
 @pytest.mark.parametrize("path", corpus_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_every_corpus_file_is_read_without_an_exception(path: Path) -> None:
-    reading = legacy.read(f"{path.parent.name}/{path.name}", path.read_bytes())
+    reading = formats.read(f"{path.parent.name}/{path.name}", path.read_bytes())
     if isinstance(reading, Skipped):
         assert reading.reason in (TEMPLATE, INDEX, UNRECOGNISED) and reading.message
     else:
@@ -67,7 +67,7 @@ def test_every_corpus_file_is_read_without_an_exception(path: Path) -> None:
 def test_each_folder_is_read_as_its_format_with_templates_and_indexes_skipped() -> None:
     seen: Counter[tuple[str, str]] = Counter()
     for path in corpus_files():
-        reading = legacy.read(f"{path.parent.name}/{path.name}", path.read_bytes())
+        reading = formats.read(f"{path.parent.name}/{path.name}", path.read_bytes())
         label = reading.reason if isinstance(reading, Skipped) else reading.format
         seen[(path.parent.name, label)] += 1
     assert seen == {

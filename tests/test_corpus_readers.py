@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mltriad import legacy
-from mltriad.legacy.model import (
+from mltriad import formats
+from mltriad.formats.model import (
     INDEX,
     LEGACY_KEY,
     LEGACY_VALUE,
@@ -23,17 +23,17 @@ from mltriad.legacy.model import (
     ModelCardReading,
     Skipped,
 )
-from mltriad.legacy.values import read_date, read_people, read_status
+from mltriad.formats.values import read_date, read_people, read_status
 
 
 def decision(text: str, path: str = "decisions/0007-use-gbm.md") -> DecisionReading:
-    reading = legacy.read(path, text.encode("utf-8"))
+    reading = formats.read(path, text.encode("utf-8"))
     assert isinstance(reading, DecisionReading), reading
     return reading
 
 
 def card(text: str, path: str = "models/fraud/README.md") -> ModelCardReading:
-    reading = legacy.read(path, text.encode("utf-8"))
+    reading = formats.read(path, text.encode("utf-8"))
     assert isinstance(reading, ModelCardReading), reading
     return reading
 
@@ -134,14 +134,14 @@ def test_madr2_bullets_with_deciders_tags_and_comments() -> None:
 
 
 def test_madr2_template_values_are_not_read() -> None:
-    reading = legacy.read(
+    reading = formats.read(
         "docs/adr/template.md",
         b"# [short title of solved problem and solution]\n\n"
         b"- Status: [draft | proposed | rejected | accepted | deprecated]\n"
         b"- Deciders: [list everyone involved in the decision]\n",
     )
     assert isinstance(reading, Skipped) and reading.reason == TEMPLATE
-    by_title = legacy.read("docs/adr/new.md", b"# {short title}\n\n- Status: [draft | proposed]\n")
+    by_title = formats.read("docs/adr/new.md", b"# {short title}\n\n- Status: [draft | proposed]\n")
     assert isinstance(by_title, Skipped) and by_title.reason == TEMPLATE
 
 
@@ -260,34 +260,34 @@ def test_toolkit_json_shapes_and_broken_json() -> None:
         "model_parameters": {"data": {"train": {"name": "2023 rows"}, "eval": {}}},
         "considerations": {"use_cases": ["Retention offers"], "limitations": ["US only"]},
     }
-    found = legacy.read("cards/churn.json", json.dumps(old).encode())
+    found = formats.read("cards/churn.json", json.dumps(old).encode())
     assert isinstance(found, ModelCardReading)
     assert found.schema_version == "0.0.1" and found.id == "churn"
     assert found.intended_use is not None and found.intended_use.value == ["Retention offers"]
     assert found.training_sources == ["2023 rows"]
-    broken = legacy.read("cards/broken.json", b'{"model_details": {')
+    broken = formats.read("cards/broken.json", b'{"model_details": {')
     assert isinstance(broken, Skipped) and broken.reason == UNREADABLE and broken.line == 1
-    listed = legacy.read("cards/list.json", b"[1, 2]")
+    listed = formats.read("cards/list.json", b"[1, 2]")
     assert isinstance(listed, Skipped)
 
 
 def test_indexes_and_unrecognised_files() -> None:
-    index = legacy.read("docs/adr/README.md", b"# Decisions\n\n* [1. Use X](0001-use-x.md)\n")
+    index = formats.read("docs/adr/README.md", b"# Decisions\n\n* [1. Use X](0001-use-x.md)\n")
     assert isinstance(index, Skipped) and index.reason == INDEX
-    prose = legacy.read("docs/guide.md", b"# A guide\n\nSome text.\n")
+    prose = formats.read("docs/guide.md", b"# A guide\n\nSome text.\n")
     assert isinstance(prose, Skipped)
-    assert legacy.detect_kind("docs/guide.md", b"# A guide\n") is None
-    assert legacy.detect_kind("notes.txt", b"# 1. Use X\n\n## Status\n\nAccepted\n") is None
+    assert formats.detect_kind("docs/guide.md", b"# A guide\n") is None
+    assert formats.detect_kind("notes.txt", b"# 1. Use X\n\n## Status\n\nAccepted\n") is None
     assert (
-        legacy.detect_kind("adr/0001-use-x.md", b"# 1. Use X\n\n## Status\n\nAccepted\n")
+        formats.detect_kind("adr/0001-use-x.md", b"# 1. Use X\n\n## Status\n\nAccepted\n")
         == "decision"
     )
 
 
 def test_broken_front_matter_is_a_reason_not_an_exception() -> None:
-    reading = legacy.read("decisions/0001-x.md", b"---\nstatus: [accepted\n---\n# X\n")
+    reading = formats.read("decisions/0001-x.md", b"---\nstatus: [accepted\n---\n# X\n")
     assert isinstance(reading, Skipped) and reading.reason == UNREADABLE and reading.line == 3
-    binary = legacy.read("decisions/0001-x.md", b"\xff\xfe\x00garbage")
+    binary = formats.read("decisions/0001-x.md", b"\xff\xfe\x00garbage")
     assert isinstance(binary, Skipped) and binary.reason == UNREADABLE
 
 
@@ -300,6 +300,6 @@ def test_broken_front_matter_is_a_reason_not_an_exception() -> None:
 )
 def test_readers_never_raise(raw: bytes) -> None:
     for path in ("decisions/0001-x.md", "models/README.md", "cards/x.json"):
-        reading = legacy.read(path, raw)
+        reading = formats.read(path, raw)
         assert isinstance(reading, (DecisionReading, ModelCardReading, Skipped))
-        legacy.detect_kind(path, raw)
+        formats.detect_kind(path, raw)

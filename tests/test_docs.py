@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from mltriad import schemas
-from mltriad.report import Report
+from mltriad.report.model import Report
 from mltriad.report.sarif import document as sarif_document
 from mltriad.rules import all_rules
 from tests.helpers import ROOT, run

@@ -16,9 +16,11 @@ import yaml
 from mltriad import __version__
 from mltriad.artifacts import digest_bytes
 from mltriad.commands.check import check
+from mltriad.commands.init import init
 from mltriad.errors import MltriadError
-from mltriad.scaffold import init, target_name, write_file
+from mltriad.files import write_file
 from mltriad.schemas import schema
+from mltriad.templates import target_name
 from tests.helpers import commit_all, git, invoke, make_repo, run
 
 BASE_FILES = {

@@ -14,7 +14,7 @@ import pytest
 import yaml
 
 from mltriad import __version__
-from mltriad.scaffold import init
+from mltriad.commands.init import init
 
 WORKFLOW = ".github/workflows/mltriad.yml"
 

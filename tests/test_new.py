@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from mltriad.commands.check import check
+from mltriad.commands.init import init
+from mltriad.commands.new import new, next_decision_number
 from mltriad.findings import Finding
-from mltriad.scaffold import init, new, next_decision_number
 from tests.helpers import commit_all, git, invoke
 
 NEW_FILES = {

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from mltriad.commands.check import check
+from mltriad.commands.init import init
 from mltriad.rules import all_rules
 from mltriad.rules.placeholder_rules import find_placeholders
-from mltriad.scaffold import init
 from mltriad.values import PLACEHOLDER, placeholder
 
 CARD = "model-cards/fraud-detector.md"

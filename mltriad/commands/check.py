@@ -182,8 +182,8 @@ def _targets(repo: Repository, root: Path, paths: Iterable[str]) -> list[tuple[s
 
 
 def _ungoverned(repo: Repository, prefix: str, governed: set[str]) -> list[str]:
-    """Files under `prefix` that no glob of the policy locates, of a kind `legacy` reads."""
-    from mltriad.legacy import SUFFIXES
+    """Files under `prefix` that no glob of the policy locates, of a kind `formats` reads."""
+    from mltriad.formats import SUFFIXES
 
     return [
         p
@@ -195,7 +195,7 @@ def _ungoverned(repo: Repository, prefix: str, governed: set[str]) -> list[str]:
 def _detected_kind(repo: Repository, path: str) -> str | None:
     """The kind of a file outside the policy's globs, from its content (None if neither)."""
     from mltriad.findings import ParseError
-    from mltriad.legacy import detect_kind
+    from mltriad.formats import detect_kind
 
     if path == POLICY_PATH or path.startswith(repo.policy.signoff_dir + "/"):
         return None

@@ -553,5 +553,3 @@ def _notes(result: GateResult) -> list[str]:
                 "members: accepted without sign-off (the first roster)."
             )
     return notes
-
-

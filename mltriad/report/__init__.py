@@ -1,30 +1,18 @@
-"""Output formats: one module per format, all rendering the same `Report`.
+"""Output: every command's result rendered for people and for tools, one module per format.
 
-Commands return results; the modules here turn them into text for people, JSON, GitHub
-workflow commands and SARIF for tools. Each command's formats are listed once, below, and
-the command line offers exactly those.
+Commands (`mltriad.commands`) return results; the modules here turn them into text, JSON,
+GitHub workflow commands, SARIF or Markdown. `FORMATS` lists what each command offers; the
+command line takes its choices from it, so a format is named once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TextIO
-
-from mltriad.report import github, json_format, sarif, text
-from mltriad.report.model import Report
-
-__all__ = ["FINDINGS_FORMATS", "Report", "render"]
-
 FINDINGS_FORMATS = ("text", "json", "github", "sarif")
 
-_RENDERERS: dict[str, Callable[[Report, TextIO], None]] = {
-    "text": text.render,
-    "json": json_format.render,
-    "github": github.render,
-    "sarif": sarif.render,
+FORMATS: dict[str, tuple[str, ...]] = {
+    "check": FINDINGS_FORMATS,
+    "gate": FINDINGS_FORMATS,
+    "status": ("text", "json", "markdown"),
+    "adopt": ("text", "json"),
+    "rules": ("text", "json"),
 }
-
-
-def render(fmt: str, report: Report, out: TextIO) -> None:
-    """Write `report` to `out` in one of FINDINGS_FORMATS."""
-    _RENDERERS[fmt](report, out)

@@ -41,4 +41,3 @@ def gate_report(result: GateResult, *, table_in_notes: bool = True) -> Report:
         extra=extra,
         verdict="pass" if result.passed else "blocked",
     )
-

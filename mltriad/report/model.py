@@ -52,5 +52,3 @@ class Report:
         if self.verdict:
             text = f"{text} Merge {'allowed' if self.verdict == 'pass' else 'BLOCKED'}."
         return text
-
-

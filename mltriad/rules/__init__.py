@@ -4,7 +4,7 @@ from mltriad.findings import Rule, registered_rules
 from mltriad.rules import (  # noqa: F401
     decisions,
     evalset_rules,
-    legacy_rules,
+    format_rules,
     placeholder_rules,
     references,
     schema,

@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from mltriad import legacy
+from mltriad import formats
 from mltriad.artifacts import Artifact
 from mltriad.findings import Finding
-from mltriad.legacy.model import LEGACY_KEY
+from mltriad.formats.model import LEGACY_KEY
 from mltriad.rules.base import Context, checks
 from mltriad.schemas import MISSING_PROPERTY, UNKNOWN_PROPERTY, WRONG_TYPE, validate
 
@@ -22,7 +22,7 @@ def schema_valid(artifact: Artifact, ctx: Context) -> Iterable[Finding]:
     assert doc is not None
     # A record or card in another tool's format: the legacy rules (MT5xx) say, field by
     # field, what it lacks, so the schema's one-line summary of the same is left out.
-    reading = legacy.reading_of(artifact.kind, artifact.path, doc, artifact.raw)
+    reading = formats.reading_of(artifact.kind, artifact.path, doc, artifact.raw)
     if artifact.kind in ("model-card", "decision") and not doc.has_front_matter:
         if reading is None:
             yield artifact.finding(
@@ -33,12 +33,12 @@ def schema_valid(artifact: Artifact, ctx: Context) -> Iterable[Finding]:
             )
         return
     found = validate(artifact.kind, doc.data, doc)
-    if reading is not None and not isinstance(reading, legacy.Skipped):
+    if reading is not None and not isinstance(reading, formats.Skipped):
         found = _not_said_by_legacy_rules(found, reading.notes)
     yield from found
 
 
-def _not_said_by_legacy_rules(found: list[Finding], notes: list[legacy.Note]) -> list[Finding]:
+def _not_said_by_legacy_rules(found: list[Finding], notes: list[formats.Note]) -> list[Finding]:
     legacy_key_lines = {n.line for n in notes if n.kind == LEGACY_KEY}
     said_again = (UNKNOWN_PROPERTY.id, WRONG_TYPE.id)
     return [

@@ -18,7 +18,6 @@ MISSING_SECTION = define(
 )
 
 
-
 @checks("model-card", "decision")
 def required_sections(artifact: Artifact, ctx: Context) -> Iterable[Finding]:
     doc = artifact.doc

@@ -10,16 +10,16 @@
 from __future__ import annotations
 
 from mltriad.documents import Document
-from mltriad.legacy.markdown import Heading, Line, headings, prose_lines
-from mltriad.legacy.model import LEGACY_VALUE, MADR2, DecisionReading, Found, Note
-from mltriad.legacy.records import (
+from mltriad.formats.markdown import Heading, Line, headings, prose_lines
+from mltriad.formats.model import LEGACY_VALUE, MADR2, DecisionReading, Found, Note
+from mltriad.formats.records import (
     header_fields,
     header_lines,
     number_of,
     set_status,
     title_and_number,
 )
-from mltriad.legacy.values import read_date, read_people, read_tags
+from mltriad.formats.values import read_date, read_people, read_tags
 
 _METADATA = ("status", "date", "decision-makers")
 

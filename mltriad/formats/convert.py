@@ -19,15 +19,15 @@ from pathlib import Path
 from typing import Any
 
 from mltriad.documents import Document, parse_markdown
-from mltriad.legacy import huggingface, toolkit
-from mltriad.legacy.frontmatter import Commented, FrontMatterEditor
-from mltriad.legacy.model import (
+from mltriad.formats import huggingface, toolkit
+from mltriad.formats.frontmatter import Commented, FrontMatterEditor
+from mltriad.formats.model import (
     LEGACY_KEY,
     MODEL_CARD_TOOLKIT,
     DecisionReading,
     ModelCardReading,
 )
-from mltriad.legacy.values import LIFECYCLE, read_date
+from mltriad.formats.values import LIFECYCLE, read_date
 from mltriad.markdown import missing_sections, with_sections
 from mltriad.policy import Policy
 from mltriad.schemas import schema, validate

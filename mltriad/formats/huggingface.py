@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from mltriad.documents import Document
-from mltriad.legacy.model import (
+from mltriad.formats.model import (
     HUB_REQUIRED,
     HUGGING_FACE,
     LEGACY_KEY,

@@ -16,8 +16,8 @@ from typing import Any
 
 from mltriad.documents import decode
 from mltriad.findings import ParseError as DocumentError
-from mltriad.legacy.huggingface import card_id
-from mltriad.legacy.model import (
+from mltriad.formats.huggingface import card_id
+from mltriad.formats.model import (
     MODEL_CARD_TOOLKIT,
     UNREADABLE,
     UNRECOGNISED,

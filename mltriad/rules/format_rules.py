@@ -1,7 +1,7 @@
 """MT501-MT506: decision records and model cards in another tool's format.
 
 A file that `mltriad adopt` would convert is read by the reader of its format
-(`mltriad.legacy`), and each thing the triad format needs that the file lacks is one
+(`mltriad.formats`), and each thing the triad format needs that the file lacks is one
 finding: owners per role, targets, failure modes, a driver and approvers, and so on.
 Keys and values in a legacy form get their own findings, with the name mltriad expects.
 """
@@ -11,10 +11,10 @@ from __future__ import annotations
 import posixpath
 from collections.abc import Iterable
 
-from mltriad import legacy
+from mltriad import formats
 from mltriad.artifacts import Artifact
 from mltriad.findings import Finding, Severity, define
-from mltriad.legacy.model import (
+from mltriad.formats.model import (
     FORMAT_NAMES,
     HUB_REQUIRED,
     LEGACY_KEY,
@@ -105,7 +105,7 @@ _CARD_FIELDS = (
 
 @checks("decision", "model-card")
 def legacy_format(artifact: Artifact, ctx: Context) -> Iterable[Finding]:
-    reading = legacy.reading_of(artifact.kind, artifact.path, artifact.doc, artifact.raw)
+    reading = formats.reading_of(artifact.kind, artifact.path, artifact.doc, artifact.raw)
     if isinstance(reading, DecisionReading):
         yield from _decision(artifact, reading, ctx)
     elif isinstance(reading, ModelCardReading):
@@ -230,7 +230,7 @@ def _card_message(name: str, reading: ModelCardReading, ctx: Context) -> str:
     }[name]
 
 
-def _notes(artifact: Artifact, notes: list[legacy.Note], in_body: bool) -> Iterable[Finding]:
+def _notes(artifact: Artifact, notes: list[formats.Note], in_body: bool) -> Iterable[Finding]:
     for note in notes:
         if note.kind == LEGACY_KEY:
             yield artifact.finding(LEGACY_KEY_RULE.id, note.message, line=note.line)

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from mltriad.legacy.markdown import link_target_stem, unlink
+from mltriad.formats.markdown import link_target_stem, unlink
 
 LIFECYCLE = ("proposed", "accepted", "rejected", "deprecated")
 
@@ -182,5 +182,3 @@ def read_tags(value: Any) -> list[str] | None:
     if isinstance(value, str) and not is_choice_list(value):
         return [t for t in re.split(r"[,\s]+", value) if t] or None
     return None
-
-

@@ -1,7 +1,7 @@
 """`mltriad adopt`: bring existing decision records and model cards into mltriad's format.
 
-Each file is read by the reader of its format (`mltriad.legacy`) and converted
-(`mltriad.legacy.convert`): what it says goes into front matter with mltriad's keys, and
+Each file is read by the reader of its format (`mltriad.formats`) and converted
+(`mltriad.formats.convert`): what it says goes into front matter with mltriad's keys, and
 what it does not say is written as a FILL-IN placeholder that `mltriad check` reports
 (MT601) until a person replaces it. The text after the front matter is kept byte for
 byte: metadata a record keeps in its text (a Nygard status section) is copied into front
@@ -19,21 +19,19 @@ from __future__ import annotations
 import datetime
 import difflib
 import os
-import posixpath
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
 
-from mltriad import legacy
+from mltriad import formats
+from mltriad.commands.check import default_policy
 from mltriad.documents import parse_markdown
 from mltriad.errors import MltriadError
 from mltriad.files import write_file
 from mltriad.findings import ParseError
-from mltriad.legacy.convert import Settings, Source, convert
-from mltriad.legacy.model import (
-    FORMAT_NAMES,
+from mltriad.formats.convert import Settings, Source, convert
+from mltriad.formats.model import (
     MODEL_CARD_TOOLKIT,
     TRIAD,
     UNREADABLE,
@@ -42,9 +40,9 @@ from mltriad.legacy.model import (
     Skipped,
 )
 from mltriad.markdown import missing_sections
-from mltriad.policy import Policy
+from mltriad.policy import POLICY_PATH, Policy, find_root, read_policy
 from mltriad.schemas import schema
-from mltriad.snapshot import glob_regex
+from mltriad.snapshot import WorkTree, glob_regex
 
 ADOPTED = "adopted"
 UNCHANGED = "unchanged"
@@ -153,7 +151,7 @@ def _walk(folder: Path) -> list[Path]:
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = sorted(d for d in dirnames if d not in _SKIP_DIRS)
         found.extend(
-            Path(dirpath) / name for name in filenames if name.lower().endswith(legacy.SUFFIXES)
+            Path(dirpath) / name for name in filenames if name.lower().endswith(formats.SUFFIXES)
         )
     return found
 
@@ -169,11 +167,11 @@ def _read_all(
             reason = "a symlink: adopt the file it points to"
             skipped.append(Adoption(path, path, NOT_ADOPTED, reason=reason))
             continue
-        if not path.name.lower().endswith(legacy.SUFFIXES):
+        if not path.name.lower().endswith(formats.SUFFIXES):
             skipped.append(Adoption(path, path, SKIPPED, reason="not a Markdown or JSON file"))
             continue
         raw = path.read_bytes()
-        reading = legacy.read(rel, raw, kind or _kind_by_policy(rel, policy))
+        reading = formats.read(rel, raw, kind or _kind_by_policy(rel, policy))
         if isinstance(reading, Skipped):
             state = NOT_ADOPTED if reading.reason == UNREADABLE else SKIPPED
             reason = reading.message + (f" (line {reading.line})" if state == NOT_ADOPTED else "")
@@ -266,7 +264,7 @@ def _plan(source: Source, settings: Settings, output: Path | None) -> Adoption:
 def _in_triad_format(path: Path, raw: bytes, kind: str) -> bool:
     """Whether an existing file is a record or card of `kind` in mltriad's format (a file
     adopt wrote earlier, perhaps edited since)."""
-    reading = legacy.read(path.name, raw, kind)
+    reading = formats.read(path.name, raw, kind)
     return not isinstance(reading, Skipped) and reading.format == TRIAD and reading.kind == kind
 
 
@@ -278,7 +276,7 @@ def _verify(source: Source, after: bytes) -> str | None:
         doc = parse_markdown(source.rel, after)
     except ParseError as exc:
         return f"the result does not parse: {exc.message}, line {exc.line}"
-    reading = legacy.read_document(source.rel, doc, source.reading.kind)
+    reading = formats.read_document(source.rel, doc, source.reading.kind)
     if isinstance(reading, Skipped) or reading.format != TRIAD:
         return "the result is not in mltriad's format"
     required = schema(reading.kind)["required"]
@@ -348,6 +346,19 @@ def _advice(source: Source, target: Path, settings: Settings) -> list[str]:
 # The command.
 
 
+@dataclass
+class AdoptResult:
+    """What adopt planned (and, unless a dry run, wrote), with the folder it ran in."""
+
+    plans: list[Adoption]
+    cwd: Path
+    dry_run: bool
+
+    @property
+    def failed(self) -> bool:
+        return any(p.state == NOT_ADOPTED for p in self.plans)
+
+
 def run(
     paths: Sequence[str],
     *,
@@ -355,14 +366,8 @@ def run(
     dry_run: bool,
     kind: str | None,
     add_sections: bool,
-    fmt: str,
-    out: TextIO,
-) -> int:
-    """`mltriad adopt`: plan, show, write; returns the exit code."""
-    from mltriad.commands.check import default_policy
-    from mltriad.policy import POLICY_PATH, find_root, read_policy
-    from mltriad.snapshot import WorkTree
-
+) -> AdoptResult:
+    """`mltriad adopt`: plan every file and, unless `dry_run`, write the changes."""
     cwd = Path.cwd()
     root = find_root(cwd)
     tree = WorkTree(root)
@@ -377,95 +382,4 @@ def run(
     )
     if not dry_run:
         write(plans)
-    if fmt == "json":
-        _render_json(plans, cwd, dry_run, out)
-    else:
-        _render_text(plans, cwd, dry_run, out)
-    return 1 if any(p.state == NOT_ADOPTED for p in plans) else 0
-
-
-_ORDER = {ADOPTED: 0, UNCHANGED: 1, SKIPPED: 2, NOT_ADOPTED: 3}
-
-
-def summary(item: Adoption) -> str:
-    """One line about one file, for people."""
-    if item.state != ADOPTED:
-        return item.reason
-    parts = [FORMAT_NAMES.get(item.format, item.format)]
-    if item.inferred:
-        parts.append("read: " + ", ".join(item.inferred))
-    if item.placeholders:
-        parts.append("FILL-IN: " + ", ".join(item.placeholders))
-    if item.converted:
-        parts.append("converted: " + "; ".join(item.converted))
-    return "; ".join(parts)
-
-
-def _render_text(plans: list[Adoption], cwd: Path, dry_run: bool, out: TextIO) -> None:
-    if dry_run:
-        for item in plans:
-            out.write(diff(item, _label(item.source, cwd), _label(item.target, cwd)))
-    for item in sorted(plans, key=lambda p: (_ORDER[p.state], str(p.source))):
-        label = _label(item.source, cwd)
-        if item.target != item.source and item.state == ADOPTED:
-            label += f" -> {_label(item.target, cwd)}"
-        verb = "would adopt" if dry_run and item.state == ADOPTED else item.state
-        out.write(f"{verb:<11} {label}: {summary(item)}\n")
-        for advice in item.advice:
-            out.write(f"{'':<11}   {advice}\n")
-    out.write(_summary_line(plans, dry_run) + "\n")
-
-
-def _summary_line(plans: list[Adoption], dry_run: bool) -> str:
-    count = {state: sum(1 for p in plans if p.state == state) for state in _ORDER}
-    placeholders = sum(len(p.placeholders) for p in plans if p.state == ADOPTED)
-    text = (
-        f"{'Would adopt' if dry_run else 'Adopted'} {count[ADOPTED]} file(s); "
-        f"{count[UNCHANGED]} unchanged, {count[SKIPPED]} skipped, "
-        f"{count[NOT_ADOPTED]} not adopted."
-    )
-    if dry_run:
-        return text + " Nothing was written (--dry-run)."
-    if placeholders:
-        text += (
-            f" {placeholders} field(s) are FILL-IN placeholders: `mltriad check` lists each one "
-            "(MT601) until it is replaced."
-        )
-    return text
-
-
-def _render_json(plans: list[Adoption], cwd: Path, dry_run: bool, out: TextIO) -> None:
-    from mltriad.findings import finding
-    from mltriad.report import Report, render
-    from mltriad.rules.legacy_rules import NOT_ADOPTED as NOT_ADOPTED_RULE
-
-    findings = [
-        finding(NOT_ADOPTED_RULE, _label(p.source, cwd), p.reason)
-        for p in plans
-        if p.state == NOT_ADOPTED
-    ]
-    files = [
-        {
-            "path": _label(p.source, cwd),
-            "target": _label(p.target, cwd),
-            "state": p.state,
-            "changed": p.changes,
-            "format": p.format,
-            "kind": p.kind,
-            "reason": p.reason,
-            "inferred": p.inferred,
-            "placeholders": p.placeholders,
-            "converted": p.converted,
-            "advice": p.advice,
-        }
-        for p in plans
-    ]
-    report = Report("adopt", findings, len(plans), extra={"dry_run": dry_run, "files": files})
-    render("json", report, out)
-
-
-def _label(path: Path, base: Path) -> str:
-    try:
-        return path.absolute().relative_to(base.absolute()).as_posix()
-    except ValueError:
-        return posixpath.normpath(path.as_posix())
+    return AdoptResult(plans, cwd, dry_run)

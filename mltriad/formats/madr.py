@@ -10,10 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from mltriad.documents import Document
-from mltriad.legacy.markdown import headings, prose_lines
-from mltriad.legacy.model import LEGACY_KEY, MADR, TRIAD, DecisionReading, Found, Note
-from mltriad.legacy.records import number_of, set_status, title_and_number
-from mltriad.legacy.values import read_date, read_people, read_tags, reference
+from mltriad.formats.markdown import headings, prose_lines
+from mltriad.formats.model import LEGACY_KEY, MADR, TRIAD, DecisionReading, Found, Note
+from mltriad.formats.records import number_of, set_status, title_and_number
+from mltriad.formats.values import read_date, read_people, read_tags, reference
 
 # Keys only mltriad's records have.
 TRIAD_KEYS = frozenset(

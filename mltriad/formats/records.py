@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 from mltriad.artifacts import decision_number
-from mltriad.legacy.markdown import Heading, Line, first_title
-from mltriad.legacy.model import LEGACY_VALUE, DecisionReading, Found, Note
-from mltriad.legacy.values import LIFECYCLE, is_choice_list, read_status
+from mltriad.formats.markdown import Heading, Line, first_title
+from mltriad.formats.model import LEGACY_VALUE, DecisionReading, Found, Note
+from mltriad.formats.values import LIFECYCLE, is_choice_list, read_status
 
 _NUMBERED_TITLE = re.compile(r"^(?:ADR[-_ ]?)?(\d{1,5})[.:)]?\s+(.+)$", re.IGNORECASE)
 _FIELD_LINE = re.compile(

@@ -15,17 +15,17 @@ both directions are read. Amends/Clarifies links are not part of the lifecycle.
 from __future__ import annotations
 
 from mltriad.documents import Document
-from mltriad.legacy.madr2 import read_fields
-from mltriad.legacy.markdown import Heading, Line, first_title, headings, prose_lines, section
-from mltriad.legacy.model import NYGARD, DecisionReading, Found
-from mltriad.legacy.records import (
+from mltriad.formats.madr2 import read_fields
+from mltriad.formats.markdown import Heading, Line, first_title, headings, prose_lines, section
+from mltriad.formats.model import NYGARD, DecisionReading, Found
+from mltriad.formats.records import (
     header_fields,
     header_lines,
     number_of,
     set_status,
     title_and_number,
 )
-from mltriad.legacy.values import read_status, read_supersedes
+from mltriad.formats.values import read_status, read_supersedes
 
 _NUMBERED = ("0", "1", "2", "3", "4", "5", "6", "7", "8", "9")
 

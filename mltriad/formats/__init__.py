@@ -15,9 +15,9 @@ from typing import Any
 from mltriad.artifacts import is_not_a_record
 from mltriad.documents import Document, parse_markdown
 from mltriad.findings import ParseError
-from mltriad.legacy import huggingface, madr, madr2, nygard, toolkit
-from mltriad.legacy.markdown import headings, prose_lines
-from mltriad.legacy.model import (
+from mltriad.formats import huggingface, madr, madr2, nygard, toolkit
+from mltriad.formats.markdown import headings, prose_lines
+from mltriad.formats.model import (
     FORMAT_NAMES,
     INDEX,
     PLAIN,
@@ -32,7 +32,7 @@ from mltriad.legacy.model import (
     Reading,
     Skipped,
 )
-from mltriad.legacy.records import is_template_title, number_of, title_and_number
+from mltriad.formats.records import is_template_title, number_of, title_and_number
 
 __all__ = [
     "FORMAT_NAMES",

@@ -1,0 +1,298 @@
+"""`mltriad init`: scaffold a governed repository from the templates.
+
+It adds what is missing and never replaces a file without `--force` (README.md and
+CODEOWNERS are only added to); every file goes through `files.write_file`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from mltriad import __version__
+from mltriad.artifacts import (
+    digest_bytes,
+)
+from mltriad.errors import MltriadError
+from mltriad.files import write_file
+from mltriad.gitrepo import init_repository, toplevel
+from mltriad.templates import (
+    APPENDED,
+    CREATED,
+    OVERWRITTEN,
+    SKIPPED,
+    UNCHANGED,
+    FileResult,
+    render,
+    template_dir,
+    template_files,
+)
+
+README_HEADING = "How the triad works in this repository"
+
+
+CODEOWNERS_PLACES = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
+
+
+_README_HEADING = re.compile(
+    r"^#{1,6}[ \t]+" + re.escape(README_HEADING) + r"[ \t#]*\r?$", re.IGNORECASE | re.MULTILINE
+)
+
+
+# Hints printed for files `init` found in place and left alone.
+_SKIP_HINTS = {
+    "mkdocs.yml": "to publish the artifacts, add `- mltriad` under `plugins:`",
+    ".pre-commit-config.yaml": "add the hooks mltriad-check and mltriad-gate from "
+    "https://github.com/mltriad/mltriad",
+    ".gitignore": "add /site/, where `mkdocs build` writes the site",
+    ".github/workflows/mltriad.yml": "compare it with a fresh `mltriad init` to pick up changes",
+}
+
+
+@dataclass
+class InitResult:
+    root: Path
+    files: list[FileResult]
+    example: bool = False
+    git_initialised: bool = False
+    git_missing: bool = False
+    toplevel: Path | None = None
+
+    def having(self, *actions: str) -> list[FileResult]:
+        return [f for f in self.files if f.action in actions]
+
+    @property
+    def changed(self) -> bool:
+        return self.git_initialised or bool(self.having(CREATED, OVERWRITTEN, APPENDED))
+
+
+def init(directory: Path, *, example: bool = False, force: bool = False) -> InitResult:
+    """Scaffold a governed repository in `directory` (created if needed).
+
+    Adds what is missing and leaves every existing file as it is, unless `force`. README.md
+    and CODEOWNERS are only ever added to. Runs `git init` when `directory` is not inside
+    a git work tree; inside one, git is not touched.
+    """
+    root = _prepare_root(directory)
+    result = InitResult(root, [], example=example, toplevel=toplevel(root))
+    if result.toplevel is None:
+        result.git_initialised = init_repository(root)
+        result.git_missing = not result.git_initialised
+    templates = template_dir()
+    planned = dict(template_files(templates / "base"))
+    if example:
+        planned.update(template_files(templates / "example"))
+    planned = _without_needless_keeps(root, planned)
+    lookup = _init_lookup(root, templates, example)
+    ordered = sorted(planned.items(), key=lambda item: _pin_level(item[1].read_bytes()))
+    for path, source in ordered:
+        text = render(source.read_bytes().decode("utf-8"), lookup)
+        result.files.append(_place(root, path, text.encode("utf-8"), force=force))
+    result.files.append(_merge_codeowners(root, templates, lookup))
+    result.files.append(_merge_readme(root, templates, lookup))
+    return result
+
+
+def _pin_level(template: bytes) -> int:
+    """Files that pin another file's checksum are written after it, so that the checksum is
+    of what is there: data files (0), then manifests (1), then model cards (2)."""
+    if b"@@DIGEST:" in template:
+        return 2
+    return 1 if b"@@SHA256:" in template or b"@@SIZE:" in template else 0
+
+
+def _prepare_root(directory: Path) -> Path:
+    root = Path(os.path.abspath(directory.expanduser()))
+    if root.exists() and not root.is_dir():
+        raise MltriadError(
+            f"{directory} is a file, not a folder",
+            hint="Name a folder to initialise (it is created if it is missing).",
+        )
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise MltriadError(f"cannot create the folder {directory}: {exc.strerror}") from None
+    return root
+
+
+def _without_needless_keeps(root: Path, planned: dict[str, Path]) -> dict[str, Path]:
+    """Drop a folder's .gitkeep when another file keeps the folder, planned or already there."""
+    folders = {p.rsplit("/", 1)[0] for p in planned if "/" in p and not p.endswith("/.gitkeep")}
+
+    def needed(path: str) -> bool:
+        folder = path.rsplit("/", 1)[0]
+        if folder in folders:
+            return False
+        present = root / folder
+        return not present.is_dir() or all(p.name == ".gitkeep" for p in present.iterdir())
+
+    return {p: s for p, s in planned.items() if not p.endswith("/.gitkeep") or needed(p)}
+
+
+def _init_lookup(root: Path, templates: Path, example: bool) -> Callable[[str, str | None], str]:
+    roster: dict[str, list[dict[str, str]]] = {}
+    if example:
+        roster = yaml.safe_load((templates / "snippets" / "example-roster.yaml").read_text("utf-8"))
+    project = root.name or "project"
+    fixed = {
+        "VERSION": __version__,
+        "PROJECT": project,
+        "PROJECT_YAML": json.dumps(project),
+        "CODEOWNERS": ".github/CODEOWNERS",
+    }
+
+    def lookup(name: str, arg: str | None) -> str:
+        if name == "MEMBERS" and arg is not None:
+            return _members_yaml(roster.get(arg, []))
+        if name in ("DIGEST", "SHA256", "SIZE") and arg is not None:
+            return _checksum(name, _pinned_bytes(root, arg))
+        if name in fixed and arg is None:
+            return fixed[name]
+        raise KeyError(f"unknown template field @@{name}{':' + arg if arg else ''}@@")
+
+    return lookup
+
+
+def _pinned_bytes(root: Path, path: str) -> bytes:
+    try:
+        return (root / path).read_bytes()
+    except OSError as exc:
+        raise MltriadError(
+            f"cannot read {path}, whose checksum the example records: {exc.strerror or exc}",
+            path=path,
+            hint="Move it away, or run without --example.",
+        ) from None
+
+
+def _checksum(name: str, data: bytes) -> str:
+    if name == "DIGEST":
+        return digest_bytes(data)
+    return hashlib.sha256(data).hexdigest() if name == "SHA256" else str(len(data))
+
+
+def _members_yaml(members: list[dict[str, str]]) -> str:
+    """The `members:` lines of a role in triad.yaml."""
+    if not members:
+        return "    members: []"
+    lines = ["    members:"]
+    for member in members:
+        lines.append(f"      - name: {member['name']}")
+        lines.append(f"        email: {member['email']}")
+    return "\n".join(lines)
+
+
+def _place(root: Path, path: str, data: bytes, *, force: bool) -> FileResult:
+    target = root / path
+    if os.path.lexists(target):
+        if target.is_file() and not target.is_symlink() and target.read_bytes() == data:
+            return FileResult(path, UNCHANGED)
+        if not force:
+            return FileResult(path, SKIPPED, _SKIP_HINTS.get(path, ""))
+        write_file(target, data, replace=True)
+        return FileResult(path, OVERWRITTEN)
+    if write_file(target, data, replace=False):
+        return FileResult(path, CREATED)
+    return FileResult(path, SKIPPED)
+
+
+def _merge_readme(
+    root: Path, templates: Path, lookup: Callable[[str, str | None], str]
+) -> FileResult:
+    """Add the section on how the triad works to README.md (creating it if needed)."""
+    section = render((templates / "snippets" / "readme-section.md").read_text("utf-8"), lookup)
+    existing = _existing_readme(root)
+    if existing is None:
+        text = f"# {root.name}\n\n{section}"
+        return _place(root, "README.md", text.encode("utf-8"), force=False)
+    name = existing.name
+    if existing.suffix.lower() != ".md":
+        return FileResult(
+            name,
+            SKIPPED,
+            f"it is not Markdown; add a section '{README_HEADING}' "
+            "yourself (docs/index.md introduces the artifacts)",
+        )
+    current = _editable_text(existing)
+    if current is None:
+        return FileResult(name, SKIPPED, f"{_NOT_EDITABLE}; add a section '{README_HEADING}'")
+    if _README_HEADING.search(current):
+        return FileResult(name, UNCHANGED, f"already has the section '{README_HEADING}'")
+    _append(existing, current, section)
+    return FileResult(name, APPENDED, f"the section '{README_HEADING}'")
+
+
+def _existing_readme(root: Path) -> Path | None:
+    names = {p.name.lower(): p for p in root.iterdir() if p.is_file()}
+    for candidate in ("readme.md", "readme.markdown", "readme.rst", "readme.txt", "readme"):
+        if candidate in names:
+            return names[candidate]
+    return None
+
+
+_NOT_EDITABLE = "it is a symlink or not UTF-8 text, so it was left as it is"
+
+
+def _editable_text(path: Path) -> str | None:
+    """The text of a file to add to, line endings kept; None for a symlink or non-UTF-8."""
+    if path.is_symlink():
+        return None
+    try:
+        return path.read_bytes().decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _append(target: Path, current: str, addition: str) -> None:
+    newline = "\r\n" if "\r\n" in current else "\n"
+    if newline != "\n":
+        addition = addition.replace("\n", newline)
+    glue = (
+        ""
+        if not current or current.endswith(("\n\n", "\r\n\r\n"))
+        else (newline if current.endswith("\n") else newline * 2)
+    )
+    write_file(target, (current + glue + addition).encode("utf-8"), replace=True)
+
+
+def _merge_codeowners(
+    root: Path, templates: Path, lookup: Callable[[str, str | None], str]
+) -> FileResult:
+    """Protect the policy, the sign-offs and the workflow in the CODEOWNERS GitHub reads."""
+    place = next((p for p in CODEOWNERS_PLACES if (root / p).is_file()), CODEOWNERS_PLACES[0])
+
+    def with_place(name: str, arg: str | None) -> str:
+        return place if name == "CODEOWNERS" else lookup(name, arg)
+
+    snippet = render((templates / "snippets" / "codeowners").read_text("utf-8"), with_place)
+    target = root / place
+    if not target.is_file():
+        return _place(root, place, snippet.encode("utf-8"), force=False)
+    current = _editable_text(target)
+    if current is None:
+        return FileResult(place, SKIPPED, f"{_NOT_EDITABLE}; protect triad.yaml and signoffs/")
+    present = {
+        line.split()[0]
+        for line in current.splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    }
+    comments = [line for line in snippet.splitlines() if line.startswith("#")]
+    missing = [
+        line
+        for line in snippet.splitlines()
+        if line and not line.startswith("#") and line.split()[0] not in present
+    ]
+    if not missing:
+        return FileResult(place, UNCHANGED, "already protects triad.yaml and the sign-offs")
+    _append(target, current, "\n".join(comments + missing) + "\n")
+    return FileResult(
+        place,
+        APPENDED,
+        f"{len(missing)} entries protecting triad.yaml, the sign-offs and the workflow",
+    )
