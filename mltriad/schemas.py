@@ -495,7 +495,6 @@ def _field(error: Any) -> str:
 def _extra_keys(error: Any) -> list[str]:
     allowed = set(error.schema.get("properties", {}))
     patterns = error.schema.get("patternProperties", {})
-    import re
 
     return [
         k for k in error.instance if k not in allowed and not any(re.search(p, k) for p in patterns)

@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mltriad import formats
+from mltriad.artifacts import parse_decision_ref
 from mltriad.commands.check import default_policy
 from mltriad.documents import parse_markdown
 from mltriad.errors import MltriadError
@@ -214,7 +215,6 @@ def _link_supersedes(sources: list[Source]) -> None:
 
 def _names(source: Source, ref: str) -> bool:
     """Whether `ref` (a file name or 'ADR-0005') names the record `source`."""
-    from mltriad.artifacts import parse_decision_ref
 
     if source.path.stem == ref:
         return True

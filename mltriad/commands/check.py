@@ -13,7 +13,8 @@ from pathlib import Path
 
 from mltriad.artifacts import Repository
 from mltriad.errors import MltriadError
-from mltriad.findings import Finding, finding
+from mltriad.findings import Finding, ParseError, finding
+from mltriad.formats import SUFFIXES, detect_kind
 from mltriad.policy import (
     DEFAULT_PATHS,
     DEFAULT_SECTIONS,
@@ -183,7 +184,6 @@ def _targets(repo: Repository, root: Path, paths: Iterable[str]) -> list[tuple[s
 
 def _ungoverned(repo: Repository, prefix: str, governed: set[str]) -> list[str]:
     """Files under `prefix` that no glob of the policy locates, of a kind `formats` reads."""
-    from mltriad.formats import SUFFIXES
 
     return [
         p
@@ -194,8 +194,6 @@ def _ungoverned(repo: Repository, prefix: str, governed: set[str]) -> list[str]:
 
 def _detected_kind(repo: Repository, path: str) -> str | None:
     """The kind of a file outside the policy's globs, from its content (None if neither)."""
-    from mltriad.findings import ParseError
-    from mltriad.formats import detect_kind
 
     if path == POLICY_PATH or path.startswith(repo.policy.signoff_dir + "/"):
         return None

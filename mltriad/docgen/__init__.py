@@ -8,13 +8,13 @@ ships with. Nothing here imports MkDocs.
 from __future__ import annotations
 
 from mltriad import schemas
+from mltriad.cli import cli
 from mltriad.docgen import cli_reference, output_examples, rule_reference, schema_reference
+from mltriad.rules import all_rules
 
 
 def pages() -> dict[str, str | bytes]:
     """Generated files by their path under docs/: Markdown pages and the raw schemas."""
-    from mltriad.cli import cli
-    from mltriad.rules import all_rules
 
     generated: dict[str, str | bytes] = {
         "reference/cli.md": cli_reference.page(cli),

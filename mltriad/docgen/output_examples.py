@@ -15,6 +15,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+from mltriad.cli import cli
 from mltriad.docgen.markdown import fence
 
 POLICY = """\
@@ -75,7 +76,6 @@ def sample_repository() -> Iterator[Path]:
 
 def run_check(root: Path, fmt: str) -> tuple[str, str]:
     """`mltriad -C ROOT check --format FMT`: its output and the GitHub step summary."""
-    from mltriad.cli import cli
 
     summary = root / "step-summary.md"
     env = {"GITHUB_STEP_SUMMARY": str(summary) if fmt == "github" else None, "GITHUB_ACTIONS": None}

@@ -12,7 +12,14 @@ from collections.abc import Iterable
 from mltriad.artifacts import Artifact, digest_bytes
 from mltriad.findings import Finding, Rule, Severity, define, finding
 from mltriad.rules.base import Context, checks
-from mltriad.signoffs import REMOVED, governed_kind, located, read_whole, record_path
+from mltriad.signoffs import (
+    REMOVED,
+    governed_kind,
+    located,
+    read_whole,
+    record_path,
+    required_roles,
+)
 
 MISSING = define(
     "MT401",
@@ -255,7 +262,6 @@ def _signer_in_role(artifact: Artifact, ctx: Context, role: str) -> Iterable[Fin
 
 
 def _role_required(artifact: Artifact, ctx: Context, named: str, role: str) -> Iterable[Finding]:
-    from mltriad.signoffs import required_roles
 
     kind = governed_kind(ctx.repo, named)
     if kind is None or kind == "policy":

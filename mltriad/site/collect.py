@@ -9,6 +9,7 @@ from mltriad.commands.check import check
 from mltriad.errors import GitError
 from mltriad.evalsets import EvalSet, ownership
 from mltriad.findings import ParseError
+from mltriad.gitrepo import GitRepo
 from mltriad.matrix import signoff_matrix
 from mltriad.policy import Policy, read_policy
 from mltriad.site.views import Commit, Site, Verdict
@@ -76,7 +77,6 @@ def model_verdict(card: Artifact, rows: list[TargetRow] | None) -> Verdict:
 def built_commit(root: Path, snapshot: Snapshot, policy: Policy) -> Commit | None:
     """HEAD of the repository at `root`, and whether any governed file (artifact, sign-off
     record, triad.yaml) differs from it; None outside git or before the first commit."""
-    from mltriad.gitrepo import GitRepo
 
     try:
         with GitRepo.open(root) as git:
