@@ -170,14 +170,27 @@ def test_run_prints_the_four_figures_and_the_breakdown(tmp_path: Path) -> None:
         "1 bulk check, 40 artifacts",
         "1 growth 40 -> 200",
         "2 hook, one model card",
+        '2 hook over the floor, `python -c "import yaml"`',
         "3 gate, 6 changed, 20 vs 100 commits",
         "4 site, 20 artifacts",
     ):
         assert figure in out
     assert "cores" in out and "Python" in out and "check-jsonschema" in out
     assert "Where a bulk check's time goes" in out
+    assert "Hook imports" in out
+    for module in ("git", "mkdocs", "jsonschema"):
+        assert f"{module} no" in out or f"{module} YES" in out
+    assert "mltriad modules" in out
     saved = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
     assert {row["figure"][0] for row in saved["rows"]} == {"1", "2", "3", "4"}
+    floor_row = next(r for r in saved["rows"] if r["figure"].startswith("2 hook over the floor"))
+    assert floor_row["ratio"].endswith("x floor") and floor_row["goal"] == "<= 3x"
+    hook = saved["raw"]["hook"]
+    assert len(hook["floor"]) == len(hook["mltriad"]) == len(hook["check-jsonschema"])
+    assert hook["floor_command"][1:] == ["-c", "import yaml"]
+    assert {"ratio_to_peer", "ratio_to_floor"} <= set(hook)
+    assert set(hook["imports"]["heavy"]) == {"git", "mkdocs", "jsonschema"}
+    assert hook["imports"]["mltriad_modules"] > 0
     assert set(saved["breakdown"]) == {"40", "200"}
 
 

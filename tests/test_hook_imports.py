@@ -1,0 +1,97 @@
+"""The pre-commit hook's path stays light: `mltriad check` on valid artifacts imports neither
+GitPython nor MkDocs nor jsonschema.
+
+Each check runs the installed console script in a subprocess, as the hook does, with
+`PYTHONPROFILEIMPORTTIME=1` (the same as `python -X importtime`): the interpreter then lists
+on stderr every module it imports, nested under the module that imported it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import run
+
+HEAVY = ("git", "mkdocs", "jsonschema")
+
+
+def imported_modules(stderr: str) -> list[tuple[str, int]]:
+    """(module, nesting depth) for each line of `-X importtime` output, in its order."""
+    found: list[tuple[str, int]] = []
+    for line in stderr.splitlines():
+        fields = line.removeprefix("import time:").split("|")
+        if len(fields) != 3 or not fields[0].strip().isdigit():
+            continue  # the header, or a line of the command's own
+        column = fields[2].rstrip()
+        found.append((column.strip(), len(column) - len(column.lstrip(" "))))
+    return found
+
+
+def import_chain(imported: list[tuple[str, int]], at: int) -> list[str]:
+    """The module at `at`, then each module whose import pulled it in, up to the top.
+
+    A module is printed when its import ends, so its importer is the next line with a
+    smaller indentation.
+    """
+    name, depth = imported[at]
+    chain = [name]
+    for other, other_depth in imported[at + 1 :]:
+        if other_depth < depth:
+            chain.append(other)
+            depth = other_depth
+    return chain
+
+
+def heavy_imports(args: list[str], cwd: Path) -> tuple[dict[str, list[str]], list[str]]:
+    """Run `mltriad ARGS`; the heavy modules it imported (with their chains), and all names."""
+    result = run(args, cwd, env={"PYTHONPROFILEIMPORTTIME": "1"})
+    assert result.returncode == 0, result.stdout + result.stderr
+    imported = imported_modules(result.stderr)
+    names = [name for name, _ in imported]
+    heavy = {
+        name: import_chain(imported, at)
+        for at, (name, _) in enumerate(imported)
+        if name.split(".")[0] in HEAVY
+    }
+    return heavy, names
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["check", "model-cards/fraud-detector.md"], ["check"]],
+    ids=["one model card, as the hook runs it", "the whole repository"],
+)
+def test_check_of_valid_artifacts_imports_no_heavy_module(repo: Path, args: list[str]) -> None:
+    heavy, names = heavy_imports(args, repo)
+    # The listing is real: it shows the CLI, the check and PyYAML being imported.
+    assert {"mltriad.cli", "mltriad.check", "yaml"} <= set(names)
+    assert heavy == {}, "\n".join(
+        # A module imported inside a function, once the command runs, is listed at the top.
+        " <- ".join(chain) if len(chain) > 1 else f"{chain[0]}, at run time (in a function)"
+        for chain in heavy.values()
+    )
+
+
+def test_import_chain_follows_the_nesting() -> None:
+    stderr = "\n".join(
+        [
+            "import time: self [us] | cumulative | imported package",
+            "import time:        10 |         10 |       jsonschema._types",
+            "import time:        20 |         30 |     jsonschema",
+            "import time:         5 |          5 |     mltriad.findings",
+            "import time:        40 |         75 |   mltriad.schemas",
+            "import time:        50 |        125 | mltriad.cli",
+            "a line the command printed | with | bars",
+        ]
+    )
+    imported = imported_modules(stderr)
+    assert [name for name, _ in imported] == [
+        "jsonschema._types",
+        "jsonschema",
+        "mltriad.findings",
+        "mltriad.schemas",
+        "mltriad.cli",
+    ]
+    assert import_chain(imported, 1) == ["jsonschema", "mltriad.schemas", "mltriad.cli"]
