@@ -535,6 +535,116 @@ def adopt(
     return EXIT_FINDINGS if result.failed else EXIT_OK
 
 
+HOOK_NAMES = click.Choice(["pre-commit", "pre-push"])
+
+
+@cli.group()
+def hooks() -> None:
+    """Install mltriad's own git hooks, for teams that do not use the pre-commit framework.
+
+    The pre-commit hook runs `mltriad check` on the staged model cards, decision records,
+    evaluation sets, sign-off records and triad.yaml, as the commit will have them. The
+    pre-push hook runs `mltriad gate` on each ref being pushed, compared with what the
+    remote has (a new branch: with the remote's default branch), and refuses the push
+    while a required sign-off is missing. Both find mltriad on PATH, or run the command
+    in the MLTRIAD environment variable.
+
+    Teams that use the pre-commit framework list the `mltriad-check` and `mltriad-gate`
+    hooks in .pre-commit-config.yaml instead; use one of the two, not both.
+
+    \b
+    Examples:
+      mltriad hooks install                     both hooks, in the repository's hooks folder
+      mltriad hooks install pre-commit          only the commit hook
+      mltriad hooks install --hooks-path .githooks
+      mltriad hooks list
+      mltriad hooks uninstall
+    """
+
+
+@hooks.command(name="install")
+@click.argument("names", nargs=-1, type=HOOK_NAMES, metavar="[HOOK]...")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Replace a hook that is not mltriad's (it is kept as HOOK.mltriad-backup), and "
+    "change a core.hooksPath that is already set.",
+)
+@click.option(
+    "--hooks-path",
+    metavar="DIR",
+    type=click.Path(file_okay=False),
+    help="Install into DIR and set the repository's core.hooksPath to it (relative to the "
+    "repository's top when DIR is inside it), e.g. a .githooks folder kept in git.",
+)
+@handle_errors
+def hooks_install(names: tuple[str, ...], force: bool, hooks_path: str | None) -> int:
+    """Install mltriad's git hooks: HOOK is pre-commit or pre-push (default: both).
+
+    They go where git runs hooks from: `.git/hooks` (shared by linked worktrees), or the
+    folder that core.hooksPath names. A hook file that is not mltriad's is never replaced
+    without --force, which keeps it as HOOK.mltriad-backup; pre-commit's own hook is
+    recognised, since mltriad would then run twice. The hook of another mltriad version
+    is updated, and running install again changes nothing.
+
+    \b
+    Examples:
+      mltriad hooks install
+      mltriad hooks install pre-commit
+      mltriad hooks install --hooks-path .githooks
+      mltriad hooks install --force             replace the hooks that are there
+      MLTRIAD=.venv/bin/mltriad git commit      run the hooks with another mltriad
+    """
+    from mltriad.githooks import HOOKS, describe_install, install
+
+    result = install(
+        Path.cwd(),
+        names or HOOKS,
+        force=force,
+        hooks_path=Path(hooks_path).absolute() if hooks_path else None,
+    )
+    for line in describe_install(result):
+        click.echo(line)
+    return EXIT_OK
+
+
+@hooks.command(name="uninstall")
+@click.argument("names", nargs=-1, type=HOOK_NAMES, metavar="[HOOK]...")
+@handle_errors
+def hooks_uninstall(names: tuple[str, ...]) -> int:
+    """Remove mltriad's git hooks (default: both), restoring what install replaced.
+
+    Only hooks that mltriad installed are removed; when install had replaced a hook with
+    --force, its backup is put back. core.hooksPath is left as it is.
+
+    \b
+    Examples:
+      mltriad hooks uninstall
+      mltriad hooks uninstall pre-push
+    """
+    from mltriad.githooks import HOOKS, describe_uninstall, uninstall
+
+    for line in describe_uninstall(uninstall(Path.cwd(), names or HOOKS)):
+        click.echo(line)
+    return EXIT_OK
+
+
+@hooks.command(name="list")
+@handle_errors
+def hooks_list() -> int:
+    """Show where git runs hooks from, and which of mltriad's hooks are there.
+
+    \b
+    Example:
+      mltriad hooks list
+    """
+    from mltriad.githooks import describe_state, inspect
+
+    for line in describe_state(*inspect(Path.cwd())):
+        click.echo(line)
+    return EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the `mltriad` console script."""
     cli.main(args=argv, prog_name="mltriad")

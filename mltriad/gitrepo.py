@@ -453,6 +453,27 @@ class GitRepo:
         value = _text(out).strip()
         return value or None
 
+    def config_scope(self, key: str) -> str | None:
+        """Where the value of `key` that git uses is set: local, worktree, global, system
+        or command (None when it is not set)."""
+        try:
+            out = _text(self._run("config", "--show-scope", "--get", key)).strip()
+        except GitError:
+            return None
+        scope, _, _value = out.partition("\t")
+        return scope or None
+
+    def set_config(self, key: str, value: str) -> None:
+        """Set `key` in the repository's own configuration (.git/config)."""
+        self._run("config", "--local", key, value)
+
+    def git_path(self, name: str) -> Path:
+        """The absolute path of `name` inside the git folder, as git resolves it
+        (`git rev-parse --git-path`): the common folder of linked worktrees, and
+        core.hooksPath for `hooks`."""
+        out = _text(self._run("rev-parse", "--git-path", name)).rstrip("\n")
+        return (self.root / out) if not os.path.isabs(out) else Path(out)
+
     # -- paths -------------------------------------------------------------------------
     def _repo_path(self, path: str) -> str:
         return f"{self.prefix}/{path}" if self.prefix else path
