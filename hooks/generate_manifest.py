@@ -6,7 +6,7 @@
 The files are `.pre-commit-hooks.yaml` (the hooks mltriad offers to pre-commit, whose
 `files:` pattern selects the governed files) and the default pattern in
 `hooks/pre-commit` (the plain git hook). Their text comes from
-`mltriad.githooks.generated_files`, read from this checkout; tests/test_hooks_manifest.py
+`mltriad.commands.hooks.generated_files`, read from this checkout; tests/test_hooks_manifest.py
 fails when the committed files and the generated text differ. This script is a
 development tool: it is not part of the wheel.
 """
@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # the checkout's mltriad, whatever else is installed
 
-from mltriad.githooks import generated_files  # noqa: E402
+from mltriad.commands.hooks import generated_files  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

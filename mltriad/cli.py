@@ -595,7 +595,8 @@ def hooks_install(names: tuple[str, ...], force: bool, hooks_path: str | None) -
       mltriad hooks install --force             replace the hooks that are there
       MLTRIAD=.venv/bin/mltriad git commit      run the hooks with another mltriad
     """
-    from mltriad.githooks import HOOKS, describe_install, install
+    from mltriad.commands.hooks import HOOKS, install
+    from mltriad.report.hooks import describe_install
 
     result = install(
         Path.cwd(),
@@ -622,7 +623,8 @@ def hooks_uninstall(names: tuple[str, ...]) -> int:
       mltriad hooks uninstall
       mltriad hooks uninstall pre-push
     """
-    from mltriad.githooks import HOOKS, describe_uninstall, uninstall
+    from mltriad.commands.hooks import HOOKS, uninstall
+    from mltriad.report.hooks import describe_uninstall
 
     for line in describe_uninstall(uninstall(Path.cwd(), names or HOOKS)):
         click.echo(line)
@@ -638,7 +640,8 @@ def hooks_list() -> int:
     Example:
       mltriad hooks list
     """
-    from mltriad.githooks import describe_state, inspect
+    from mltriad.commands.hooks import inspect
+    from mltriad.report.hooks import describe_state
 
     for line in describe_state(*inspect(Path.cwd())):
         click.echo(line)

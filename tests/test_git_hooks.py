@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from mltriad import githooks
+from mltriad.commands import hooks as githooks
 from mltriad.policy import DEFAULT_PATHS
 from tests.helpers import EXAMPLE_REPO, ROOT, commit_all, git, invoke, make_repo, mltriad_exe, run
 from tests.test_signoff import CARD, Team

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from mltriad import githooks
 from mltriad.artifacts import Repository
+from mltriad.commands import hooks as githooks
 from mltriad.policy import DEFAULT_PATHS, read_policy
 from mltriad.snapshot import WorkTree
 from tests.helpers import EXAMPLE_REPO, ROOT

@@ -18,7 +18,7 @@ them and `--check` fails when the committed files differ (tests/test_hooks_manif
 runs the same comparison). The pattern is written in the subset that Python's `re`
 (pre-commit) and POSIX extended regular expressions (`grep -E`, the git hook) read alike.
 
-Every function returns a result; nothing here prints.
+Every function returns a result; report/hooks.py says what happened.
 """
 
 from __future__ import annotations
@@ -35,9 +35,9 @@ import yaml
 
 from mltriad.data import data_dir
 from mltriad.errors import ConfigError, MltriadError
+from mltriad.files import write_file
 from mltriad.gitrepo import GitRepo
 from mltriad.policy import ARTIFACT_KINDS, DEFAULT_PATHS, PATH_KEY, POLICY_PATH, read_policy
-from mltriad.signoffs import write_atomically
 from mltriad.snapshot import WorkTree, glob_regex
 
 HOOKS = ("pre-commit", "pre-push")
@@ -314,8 +314,7 @@ def _apply(action: HookAction, content: bytes) -> None:
         if action.was == NOT_EXECUTABLE:
             action.path.chmod(_MODE)
             return
-        write_atomically(action.path, content)
-        action.path.chmod(_MODE)
+        write_file(action.path, content, mode=_MODE)  # executable before it is in place
     except OSError as exc:
         raise MltriadError(
             f"cannot write {action.path}: {exc.strerror or exc}",
@@ -395,60 +394,6 @@ def uninstall(root: Path, names: Sequence[str] = HOOKS) -> UninstallResult:
     return UninstallResult(folder, actions)
 
 
-# -- what to tell people -------------------------------------------------------------------
-_INSTALL_WORDS = {
-    INSTALLED: "installed",
-    UPDATED: "updated",
-    REPLACED: "replaced (--force)",
-    UNCHANGED: "unchanged (already installed)",
-}
-_STATE_WORDS = {
-    ABSENT: "not installed",
-    CURRENT: "installed (this version of mltriad)",
-    NOT_EXECUTABLE: "installed but not executable, so git skips it; `mltriad hooks install` fixes it",
-    OUTDATED: "installed by another version of mltriad; `mltriad hooks install` updates it",
-    PRE_COMMIT: "pre-commit's hook (`pre-commit install`), not mltriad's",
-    OTHER: "another hook, not mltriad's",
-}
-_UNINSTALL_WORDS = {
-    REMOVED: "removed",
-    RESTORED: "removed; the hook it had replaced is back",
-    LEFT: "left as it is (not mltriad's)",
-}
-
-
-def describe_install(result: InstallResult) -> list[str]:
-    lines = []
-    for a in result.actions:
-        line = f"{a.name}: {_INSTALL_WORDS[a.action]}  {a.path}"
-        if a.backup is not None:
-            line += f"  (the hook it replaced is kept as {a.backup.name})"
-        lines.append(line)
-    if result.hooks_path is not None:
-        was = f" (was {result.previous_hooks_path})" if result.previous_hooks_path else ""
-        lines.append(f"Set core.hooksPath to {result.hooks_path}{was}.")
-    if not result.changed:
-        lines.append("Nothing to do: the hooks were already installed.")
-    lines.extend(f"Note: {n}" for n in result.notes)
-    return lines
-
-
-def describe_state(folder: Path, hooks: Sequence[HookFile]) -> list[str]:
-    lines = [f"Hooks folder: {folder}"]
-    lines.extend(f"{h.name}: {_STATE_WORDS[h.state]}" for h in hooks)
-    return lines
-
-
-def describe_uninstall(result: UninstallResult) -> list[str]:
-    lines = []
-    for a in result.actions:
-        if a.action == LEFT and a.was == ABSENT:
-            lines.append(f"{a.name}: not installed")
-        else:
-            lines.append(f"{a.name}: {_UNINSTALL_WORDS[a.action]}  {a.path}")
-    return lines
-
-
 # -- the generated patterns and manifest ---------------------------------------------------
 _ERE_SPECIAL = frozenset(".[]()*+?{}|^$\\")
 
@@ -503,7 +448,7 @@ _MANIFEST = """\
 # The `files` patterns cover the default layout that `mltriad init` writes; a repository
 # that moves its artifacts (triad.yaml `paths:`) overrides `files:` in its own config.
 # Generated from the default artifact globs by `python hooks/generate_manifest.py`;
-# change the generator (mltriad/githooks.py), not this file.
+# change the generator (mltriad/commands/hooks.py), not this file.
 
 - id: mltriad-check
   name: mltriad check
