@@ -10,8 +10,6 @@ from __future__ import annotations
 import functools
 import os
 import sys
-import tempfile
-import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -43,6 +41,10 @@ def log_path() -> Path:
 
 
 def _write_log(exc: BaseException) -> Path:
+    # Only a crash needs these: the hook's path does not pay for importing them.
+    import tempfile
+    import traceback
+
     text = f"mltriad {__version__}\nargv: {sys.argv}\n\n" + "".join(
         traceback.format_exception(type(exc), exc, exc.__traceback__)
     )

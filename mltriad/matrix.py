@@ -39,9 +39,9 @@ from mltriad.signoffs import (
     record_path,
     removal_digest,
     required_roles,
-    verify,
 )
 from mltriad.snapshot import Snapshot
+from mltriad.ssh import verify
 
 
 class State(str, enum.Enum):

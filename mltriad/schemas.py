@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -579,5 +578,7 @@ def did_you_mean(word: str, choices: list[str]) -> str | None:
     key = word.replace("-", "_").lower()
     if key in normal and normal[key] != word:
         return normal[key]
+    import difflib  # only a finding's suggestion needs it, never a valid file
+
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.75)
     return close[0] if close else None

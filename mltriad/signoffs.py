@@ -4,37 +4,30 @@ One record per artifact and role, at `<signoffs>/<artifact path>/<role>.yaml`. A
 binds a signer to one exact version of an artifact through its digest (or, for a
 deletion, to the removal of one exact version: `removed:sha256:...`). With
 `signoff.identity: signature` it also carries an SSH signature (namespace
-`mltriad-signoff`) over its own content, made with `ssh-keygen -Y sign` and verified
-with `ssh-keygen -Y verify` against the signer's key in the base policy.
+`mltriad-signoff`) over its own content, made and verified by `mltriad.ssh` against the
+signer's key in the base policy.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
-import subprocess
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from pathlib import Path
 from typing import Any
 
 import yaml
 
 from mltriad.artifacts import Repository, digest_bytes
 from mltriad.documents import parse_yaml
-from mltriad.errors import MltriadError
 from mltriad.findings import Finding, ParseError, finding, rule
 from mltriad.policy import Policy
 from mltriad.schemas import validate
 from mltriad.snapshot import Snapshot, WorkTree, normalize
 
-NAMESPACE = "mltriad-signoff"
 REMOVED = "removed:"
 GOVERNED_KINDS = ("policy", "model-card", "decision", "eval-set")
 _NO_LIMIT = 1 << 40
-_PRINCIPAL_UNSAFE = set("*?!,\"' \t")
 _HEADER = (
     "# Sign-off record written by `mltriad signoff`. Do not edit it by hand: the merge\n"
     "# gate checks it against the artifact's content and the signer's identity.\n"
@@ -208,79 +201,6 @@ def now_utc() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-# -- SSH signatures -----------------------------------------------------------------------
-def ssh_keygen() -> str:
-    """The path of ssh-keygen; an environment error when it is missing."""
-    found = shutil.which("ssh-keygen")
-    if not found:
-        raise MltriadError(
-            "ssh-keygen is not installed; it makes and checks SSH signatures",
-            hint="Install the OpenSSH client (8.2 or later) and run again.",
-        )
-    return found
-
-
-def sign(data: bytes, key: Path) -> str:
-    """An armored SSH signature over `data` made with a private key (or a public key whose
-    private half is in ssh-agent)."""
-    if not key.is_file():
-        raise MltriadError(
-            f"the key file {key} does not exist",
-            hint="Pass --key with the path of your SSH private key.",
-        )
-    result = subprocess.run(
-        [ssh_keygen(), "-Y", "sign", "-f", str(key), "-n", NAMESPACE],
-        input=data,
-        capture_output=True,
-        check=False,
-        timeout=300,
-    )
-    signature = result.stdout.decode("ascii", "replace")
-    if result.returncode != 0 or "BEGIN SSH SIGNATURE" not in signature:
-        detail = result.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise MltriadError(
-            f"ssh-keygen could not sign with {key}: "
-            f"{detail[-1] if detail else 'no signature made'}",
-            hint="Check the key's path and passphrase (or add it to ssh-agent).",
-        )
-    return signature
-
-
-def verify(data: bytes, signature: str, email: str, public_key: str) -> str | None:
-    """None when `signature` over `data` was made by `public_key` for `email` in the
-    mltriad-signoff namespace; otherwise a sentence saying why not."""
-    if not email or any(ch in _PRINCIPAL_UNSAFE for ch in email):
-        return f"the email '{email}' cannot be used as an SSH principal"
-    with tempfile.TemporaryDirectory(prefix="mltriad-verify-") as folder:
-        allowed = Path(folder, "allowed_signers")
-        allowed.write_text(
-            f'{email} namespaces="{NAMESPACE}" {public_key.strip()}\n', encoding="utf-8"
-        )
-        sig = Path(folder, "record.sig")
-        sig.write_text(signature, encoding="ascii", errors="replace")
-        result = subprocess.run(
-            [
-                ssh_keygen(),
-                "-Y",
-                "verify",
-                "-f",
-                str(allowed),
-                "-I",
-                email,
-                "-n",
-                NAMESPACE,
-                "-s",
-                str(sig),
-            ],
-            input=data,
-            capture_output=True,
-            check=False,
-            timeout=60,
-        )
-    if result.returncode == 0:
-        return None
-    detail = (result.stderr or result.stdout).decode("utf-8", "replace").strip().splitlines()
-    return detail[-1].rstrip(".") if detail else "the signature does not verify"
 
 
 # -- writing records ----------------------------------------------------------------------

@@ -17,7 +17,8 @@ import yaml
 from mltriad.artifacts import digest_bytes
 from mltriad.commands.gate import GateResult, gate
 from mltriad.commands.signoff import SignRequest, sign_off
-from mltriad.signoffs import NAMESPACE, located, payload, read_record, record_path, render, verify
+from mltriad.signoffs import located, payload, read_record, record_path, render
+from mltriad.ssh import NAMESPACE, verify
 from tests.helpers import EXAMPLE_REPO, commit_all, git, invoke
 
 CARD = "model-cards/fraud-detector.md"

@@ -24,10 +24,9 @@ from mltriad.signoffs import (
     record_path,
     removal_digest,
     render,
-    sign,
-    verify,
 )
 from mltriad.snapshot import Snapshot, WorkTree, normalize
+from mltriad.ssh import sign, verify
 
 
 @dataclass(frozen=True)
