@@ -16,8 +16,9 @@ from typing import Any, TypeVar
 
 import click
 
-from mltriad import __version__
-from mltriad.errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, ConfigError, MltriadError
+from mltriad import __version__, console
+from mltriad.console import default_format, guarded, repo_root
+from mltriad.errors import EXIT_FINDINGS, EXIT_OK, MltriadError
 from mltriad.report import FORMATS
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -35,76 +36,18 @@ def format_option(command: str, *, default: str | None = "text") -> Callable[[F]
     )
 
 
-def log_path() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "mltriad" / "mltriad.log"
-
-
-def _write_log(exc: BaseException) -> Path:
-    # Only a crash needs these: the hook's path does not pay for importing them.
-    import tempfile
-    import traceback
-
-    text = f"mltriad {__version__}\nargv: {sys.argv}\n\n" + "".join(
-        traceback.format_exception(type(exc), exc, exc.__traceback__)
-    )
-    for candidate in (log_path(), Path(tempfile.gettempdir()) / "mltriad.log"):
-        try:
-            candidate.parent.mkdir(parents=True, exist_ok=True)
-            candidate.write_text(text, encoding="utf-8")
-            return candidate
-        except OSError:
-            continue
-    return Path("-")
-
-
 def handle_errors(func: F) -> F:
-    """A user error is one line and exit 2; a bug is one line, a log file and exit 3."""
+    """Map the command's errors to exit codes (see `console.guarded`)."""
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        ctx = click.get_current_context()
-        try:
-            code = func(*args, **kwargs)
-        except MltriadError as exc:
-            if isinstance(exc, ConfigError) and exc.findings:
-                from mltriad.report.text import line
-
-                for f in exc.findings:
-                    click.echo(line(f), err=True)
-            click.echo(f"mltriad: error: {exc.render()}", err=True)
-            ctx.exit(exc.exit_code)
-        except (click.exceptions.Exit, click.ClickException, click.Abort):
-            raise
-        except BrokenPipeError:  # `mltriad check | head`: the reader left, nothing to say
-            sys.stderr.close()
-            ctx.exit(EXIT_FINDINGS)
-        except KeyboardInterrupt:
-            click.echo("mltriad: interrupted", err=True)
-            ctx.exit(130)
-        except Exception as exc:  # a bug: say so in one line and keep the details
-            where = _write_log(exc)
-            click.echo(
-                f"mltriad: internal error: {type(exc).__name__}: {exc} "
-                f"(this is a bug; details in {where})",
-                err=True,
-            )
-            ctx.exit(EXIT_INTERNAL)
-        ctx.exit(code or EXIT_OK)
+        code = guarded(lambda: func(*args, **kwargs), _CLICK_EXCEPTIONS)
+        click.get_current_context().exit(code)
 
     return wrapper  # type: ignore[return-value]
 
 
-def default_format(fmt: str | None) -> str:
-    if fmt:
-        return fmt
-    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
-
-
-def repo_root() -> Path:
-    from mltriad.policy import find_root
-
-    return find_root(Path.cwd())
+_CLICK_EXCEPTIONS = (click.exceptions.Exit, click.ClickException, click.Abort)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -161,14 +104,7 @@ def check(paths: tuple[str, ...], fmt: str | None) -> int:
       mltriad check model-cards/fraud-detector.md --format json
       mltriad -C path/to/repo check --format sarif > mltriad.sarif
     """
-    from mltriad.commands.check import check as run_check
-    from mltriad.report.check import check_report
-    from mltriad.report.findings import render
-
-    root = repo_root()
-    report = check_report(run_check(root, list(paths) if paths else None), root)
-    render(default_format(fmt), report, sys.stdout)
-    return EXIT_FINDINGS if report.blocking else EXIT_OK
+    return console.check(paths, fmt)
 
 
 @cli.command()

@@ -6,13 +6,13 @@ at the repository's root, where users and editors find them.
 
 from __future__ import annotations
 
-from importlib import resources
 from pathlib import Path
 
 
 def data_dir(name: str) -> Path:
     """The shipped folder `name` (`schemas`, `template-repo` or `hooks`)."""
-    packaged = resources.files("mltriad") / "_data" / name
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[1] / name
+    # The wheel is always installed unpacked (pip, pre-commit's environments), so the data
+    # is a folder beside this file; importlib.resources would cost the hook 5 ms to import.
+    here = Path(__file__).resolve().parent
+    packaged = here / "_data" / name
+    return packaged if packaged.is_dir() else here.parent / name

@@ -8,7 +8,6 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from functools import cache
 from typing import Any, ClassVar
-from urllib.parse import unquote
 
 from mltriad.data import data_dir
 from mltriad.findings import Finding, define, finding
@@ -409,7 +408,7 @@ class _Compiler:
 
     def _pointer(self, ref: str) -> Any:
         target: Any = self.root
-        for part in filter(None, unquote(ref[1:]).split("/")):
+        for part in filter(None, _unquote(ref[1:]).split("/")):
             part = part.replace("~1", "/").replace("~0", "~")
             if isinstance(target, dict) and part in target:
                 target = target[part]
@@ -582,3 +581,12 @@ def did_you_mean(word: str, choices: list[str]) -> str | None:
 
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.75)
     return close[0] if close else None
+
+
+def _unquote(fragment: str) -> str:
+    """A URI fragment percent-decoded; urllib is imported only when there is an escape."""
+    if "%" not in fragment:
+        return fragment
+    from urllib.parse import unquote
+
+    return unquote(fragment)

@@ -201,8 +201,6 @@ def now_utc() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-
-
 # -- writing records ----------------------------------------------------------------------
 class _RecordDumper(yaml.SafeDumper):
     pass

@@ -37,6 +37,14 @@ OUTSIDE_REPOSITORY = define(
     example="label_spec: ../../etc/passwd",
     fix="Keep every file the artifacts name inside the repository.",
 )
+UNREADABLE = define(
+    "MT015",
+    "unreadable",
+    "A file of the repository cannot be read: a symlink loop, no permission, a folder where "
+    "a file should be.",
+    example="model-cards/loop.md -> loop.md",
+    fix="Replace the symlink by the file it should point at, or give the file read permission.",
+)
 
 
 class Snapshot(Protocol):
@@ -163,7 +171,19 @@ class WorkTree:
         return os.path.realpath(candidate) if os.path.islink(candidate) else candidate
 
     def read_bytes(self, path: str, limit: int = DEFAULT_MAX_BYTES) -> bytes:
-        with open(self._resolve(path), "rb") as handle:
+        real = self._resolve(path)
+        try:
+            return self._read(real, limit)
+        except OSError as exc:
+            raise ParseError(
+                UNREADABLE.id,
+                f"'{normalize(path) or path}' cannot be read: {exc.strerror or exc}; it was "
+                "not checked",
+            ) from None
+
+    @staticmethod
+    def _read(real: str, limit: int) -> bytes:
+        with open(real, "rb") as handle:
             size = os.fstat(handle.fileno()).st_size
             if size > limit:
                 raise ParseError(

@@ -92,4 +92,3 @@ def verify(data: bytes, signature: str, email: str, public_key: str) -> str | No
         return None
     detail = (result.stderr or result.stdout).decode("utf-8", "replace").strip().splitlines()
     return detail[-1].rstrip(".") if detail else "the signature does not verify"
-

@@ -82,6 +82,17 @@ def test_symlink_out_of_the_repository_is_not_read(repo: Path, tmp_path: Path) -
     assert "hunter2" not in result.output
 
 
+@pytest.mark.parametrize("args", [["check"], ["check", "model-cards/loop.md"]])
+def test_a_symlink_loop_is_a_finding_not_a_crash(repo: Path, args: list[str]) -> None:
+    (repo / "model-cards" / "loop.md").symlink_to("loop.md")
+    result = invoke(["-C", str(repo), *args])
+    assert result.exit_code == 1
+    assert (
+        "model-cards/loop.md:1:1: error MT015: 'model-cards/loop.md' cannot be read: "
+        "Too many levels of symbolic links; it was not checked"
+    ) in result.output
+
+
 def test_reference_escaping_the_repository_is_refused(repo: Path) -> None:
     text = (
         (repo / EVAL)

@@ -212,3 +212,33 @@ def test_github_and_sarif_paths_are_relative_to_the_git_root(
     sarif = json.loads(invoke(["-C", str(outer / "ml"), "check", "--format", "sarif"]).output)
     location = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"] == "ml/model-cards/fraud-detector.md"
+
+
+@pytest.mark.parametrize(
+    "case",
+    ["valid", "finding", "bad policy", "missing file", "symlink loop"],
+)
+def test_the_hooks_plain_form_behaves_as_the_click_command(
+    repo: Path, case: str, tmp_path: Path
+) -> None:
+    """`mltriad check PATH` skips Click; `--format text` goes through it: same result."""
+    paths = ["model-cards/fraud-detector.md"]
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    if case == "finding":
+        break_card(repo)
+    elif case == "bad policy":
+        (repo / "triad.yaml").write_text("version: 1\nroles: [\n", encoding="utf-8")
+    elif case == "missing file":
+        paths = ["model-cards/nothing-here.md"]
+    elif case == "symlink loop":
+        (repo / "model-cards" / "loop.md").symlink_to("loop.md")
+        paths = ["model-cards/loop.md"]
+    plain = run(["check", *paths], repo, env=env)
+    through_click = run(["check", "--format", "text", *paths], repo, env=env)
+    assert (plain.returncode, plain.stdout, plain.stderr) == (
+        through_click.returncode,
+        through_click.stdout,
+        through_click.stderr,
+    )
+    expected = {"valid": 0, "finding": 1, "bad policy": 2, "missing file": 2, "symlink loop": 1}
+    assert plain.returncode == expected[case], plain.stdout + plain.stderr

@@ -1,5 +1,6 @@
 """The pre-commit hook's path stays light: `mltriad check` on valid artifacts imports neither
-GitPython nor MkDocs nor jsonschema.
+GitPython nor MkDocs nor jsonschema, and the hook's plain form (`mltriad check PATH...`)
+not even Click.
 
 Each check runs the installed console script in a subprocess, as the hook does, with
 `PYTHONPROFILEIMPORTTIME=1` (the same as `python -X importtime`): the interpreter then lists
@@ -14,7 +15,7 @@ import pytest
 
 from tests.helpers import run
 
-HEAVY = ("git", "mkdocs", "jsonschema")
+HEAVY = ("git", "mkdocs", "jsonschema", "click")
 
 
 def imported_modules(stderr: str) -> list[tuple[str, int]]:
@@ -65,8 +66,9 @@ def heavy_imports(args: list[str], cwd: Path) -> tuple[dict[str, list[str]], lis
 )
 def test_check_of_valid_artifacts_imports_no_heavy_module(repo: Path, args: list[str]) -> None:
     heavy, names = heavy_imports(args, repo)
-    # The listing is real: it shows the CLI, the check and PyYAML being imported.
-    assert {"mltriad.cli", "mltriad.commands.check", "yaml"} <= set(names)
+    # The listing is real: it shows the entry point, the check and PyYAML being imported.
+    assert {"mltriad.console", "mltriad.commands.check", "yaml"} <= set(names)
+    assert "mltriad.cli" not in names
     assert heavy == {}, "\n".join(
         # A module imported inside a function, once the command runs, is listed at the top.
         " <- ".join(chain) if len(chain) > 1 else f"{chain[0]}, at run time (in a function)"
@@ -95,3 +97,9 @@ def test_import_chain_follows_the_nesting() -> None:
         "mltriad.cli",
     ]
     assert import_chain(imported, 1) == ["jsonschema", "mltriad.schemas", "mltriad.cli"]
+
+
+def test_any_option_goes_through_click(repo: Path) -> None:
+    """`--format` (or `-C`, `--help`) is Click's to parse: only the plain form skips it."""
+    _heavy, names = heavy_imports(["check", "--format", "json"], repo)
+    assert "click" in names and "mltriad.cli" in names

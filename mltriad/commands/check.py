@@ -141,7 +141,10 @@ def _without_policy(
 
 
 def _absolute(given: str) -> Path:
-    return (Path.cwd() / given).resolve() if not os.path.isabs(given) else Path(given)
+    """`given` as an absolute path, its folder resolved but not the file itself: whether a
+    symlink may be read (not out of the repository, not in a loop) is the snapshot's call."""
+    folder, name = os.path.split(os.path.abspath(given))
+    return Path(os.path.realpath(folder)) / name
 
 
 def _inside(path: Path, root: Path) -> bool:

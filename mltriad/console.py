@@ -1,0 +1,106 @@
+"""What every command shares on the console, without Click: errors to exit codes, the log
+of a crash, the default format, and `check` itself.
+
+`cli.py` wraps each Click command in `guarded`; `__main__.py` calls `check` through it
+directly when the command line is the plain `mltriad check [PATH...]` that the pre-commit
+hook runs, so the hook does not pay for importing Click.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from mltriad import __version__
+from mltriad.errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, ConfigError, MltriadError
+
+INTERRUPTED = 130
+
+
+def guarded(
+    run: Callable[[], int | None], passthrough: tuple[type[BaseException], ...] = ()
+) -> int:
+    """Run a command; its exit code. A user error is one line and exit 2 (or the error's
+    own code); a bug is one line, a log file and exit 3. `passthrough` exceptions (Click's
+    own) propagate."""
+    try:
+        return run() or EXIT_OK
+    except MltriadError as exc:
+        if isinstance(exc, ConfigError) and exc.findings:
+            from mltriad.report.text import line
+
+            for f in exc.findings:
+                _say(line(f))
+        _say(f"mltriad: error: {exc.render()}")
+        return exc.exit_code
+    except passthrough:
+        raise
+    except BrokenPipeError:  # `mltriad check | head`: the reader left, nothing to say
+        sys.stderr.close()
+        return EXIT_FINDINGS
+    except KeyboardInterrupt:
+        _say("mltriad: interrupted")
+        return INTERRUPTED
+    except Exception as exc:  # a bug: say so in one line and keep the details
+        where = write_log(exc)
+        _say(
+            f"mltriad: internal error: {type(exc).__name__}: {exc} "
+            f"(this is a bug; details in {where})"
+        )
+        return EXIT_INTERNAL
+
+
+def _say(text: str) -> None:
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
+
+
+def log_path() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "mltriad" / "mltriad.log"
+
+
+def write_log(exc: BaseException) -> Path:
+    """Keep a crash's traceback where the one-line message says it is."""
+    # Only a crash needs these: the hook's path does not pay for importing them.
+    import tempfile
+    import traceback
+
+    text = f"mltriad {__version__}\nargv: {sys.argv}\n\n" + "".join(
+        traceback.format_exception(type(exc), exc, exc.__traceback__)
+    )
+    for candidate in (log_path(), Path(tempfile.gettempdir()) / "mltriad.log"):
+        try:
+            candidate.parent.mkdir(parents=True, exist_ok=True)
+            candidate.write_text(text, encoding="utf-8")
+            return candidate
+        except OSError:
+            continue
+    return Path("-")
+
+
+def default_format(fmt: str | None) -> str:
+    if fmt:
+        return fmt
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+
+
+def repo_root() -> Path:
+    from mltriad.policy import find_root
+
+    return find_root(Path.cwd())
+
+
+def check(paths: Sequence[str], fmt: str | None) -> int:
+    """`mltriad check`: validate, render the findings to stdout; the exit code."""
+    from mltriad.commands.check import check as run_check
+    from mltriad.report.check import check_report
+    from mltriad.report.findings import render
+
+    root = repo_root()
+    report = check_report(run_check(root, list(paths) if paths else None), root)
+    render(default_format(fmt), report, sys.stdout)
+    sys.stdout.flush()
+    return EXIT_FINDINGS if report.blocking else EXIT_OK
