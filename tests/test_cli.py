@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,16 +13,7 @@ import pytest
 
 from mltriad import __version__
 from mltriad.cli import cli
-from tests.helpers import invoke, run
-
-
-def break_card(repo: Path) -> Path:
-    card = repo / "model-cards" / "fraud-detector.md"
-    card.write_text(
-        card.read_text(encoding="utf-8").replace("status: candidate", "status: shipped"),
-        encoding="utf-8",
-    )
-    return card
+from tests.helpers import EXAMPLE_REPO, break_card, invoke, make_repo, run
 
 
 def test_version() -> None:
@@ -199,10 +191,6 @@ def test_internal_error_is_one_line_with_a_log(
 def test_github_and_sarif_paths_are_relative_to_the_git_root(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import shutil
-
-    from tests.helpers import EXAMPLE_REPO, make_repo
-
     outer = make_repo(tmp_path / "mono", None, commit=False)
     shutil.copytree(EXAMPLE_REPO, outer / "ml")
     break_card(outer / "ml")

@@ -13,16 +13,8 @@ import yaml
 
 from mltriad.artifacts import digest_bytes
 from mltriad.signoffs import render
-from tests.helpers import git, invoke, run
-from tests.test_signoff import (
-    CARD,
-    CARD_ROLES,
-    DECISION,
-    Team,
-    change_card,
-    needs_ssh,
-    rules_of,
-)
+from tests.helpers import CARD, DECISION, git, invoke, run
+from tests.helpers.signing import CARD_ROLES, Team, change_card, needs_ssh, rules_of
 
 
 def test_a_sign_off_by_someone_outside_the_role_does_not_count(tmp_path: Path) -> None:

@@ -8,14 +8,8 @@ from pathlib import Path
 from mltriad.policy import read_policy
 from mltriad.snapshot import WorkTree
 from mltriad.status import State, markdown_table, signoff_matrix
-from tests.helpers import invoke
-from tests.test_signoff import (
-    CARD,
-    DECISION,
-    EVAL_SET,
-    Team,
-    needs_ssh,
-)
+from tests.helpers import CARD, DECISION, EVAL_SET, invoke
+from tests.helpers.signing import Team, needs_ssh
 
 
 def test_the_matrix_of_every_artifact(tmp_path: Path) -> None:
