@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -22,8 +23,18 @@ from tests.helpers.signing import Team, needs_ssh, public_key
 
 
 # -- writing records ------------------------------------------------------------------------
-def test_signoff_writes_a_record_for_the_current_version(tmp_path: Path) -> None:
-    team = Team(tmp_path / "repo")
+@pytest.mark.parametrize(
+    ("mode", "next_step"),
+    [
+        ("author", "the gate checks that the commit's author is grace@example.org"),
+        ("signature", "The SSH signature verifies against your signing_key in triad.yaml."),
+    ],
+    ids=["author", "signature"],
+)
+def test_signoff_writes_a_record_for_the_current_version(
+    tmp_path: Path, mode: str, next_step: str, identity: dict[str, Any]
+) -> None:
+    team = Team(tmp_path / "repo", **identity)
     result = invoke(
         [
             "signoff",
@@ -34,13 +45,14 @@ def test_signoff_writes_a_record_for_the_current_version(tmp_path: Path) -> None
             "grace@example.org",
             "--note",
             "Launch bar checked",
+            *team.key_option("grace"),
         ],
         cwd=team.path,
     )
     assert result.exit_code == 0, result.output
     record_file = team.path / "signoffs" / CARD / "product-manager.yaml"
     assert "Wrote signoffs/model-cards/fraud-detector.md/product-manager.yaml" in result.output
-    assert "commit's author is grace@example.org" in result.output
+    assert next_step in result.output
     record, problems = read_record("x.yaml", record_file.read_bytes())
     assert problems == [] and record is not None
     assert (record.artifact, record.role, record.signer) == (
@@ -49,7 +61,8 @@ def test_signoff_writes_a_record_for_the_current_version(tmp_path: Path) -> None
         "Grace Hopper <grace@example.org>",
     )
     assert record.digest == digest_bytes((team.path / CARD).read_bytes())
-    assert record.note == "Launch bar checked" and record.signature is None
+    assert record.note == "Launch bar checked"
+    assert (record.signature is not None) == (mode == "signature")
     assert located("signoffs", record_path("signoffs", CARD, "product-manager")) == (
         CARD,
         "product-manager",
@@ -178,25 +191,11 @@ def test_digests_ignore_line_endings(tmp_path: Path) -> None:
 
 # -- SSH signatures -------------------------------------------------------------------------
 @needs_ssh
-def test_signoff_with_a_key_writes_a_verifiable_signature(
+def test_a_signature_verifies_and_covers_every_field_of_the_record(
     tmp_path: Path, keys: dict[str, Path]
 ) -> None:
     team = Team(tmp_path / "repo", identity="signature", keys=keys)
-    result = invoke(
-        [
-            "signoff",
-            CARD,
-            "--role",
-            "product-manager",
-            "--email",
-            "grace@example.org",
-            "--key",
-            str(keys["grace"]),
-        ],
-        cwd=team.path,
-    )
-    assert result.exit_code == 0, result.output
-    assert "verifies against your signing_key" in result.output
+    team.sign(CARD, "product-manager", "grace", key=True)
     record, _ = read_record("r.yaml", team.read(f"signoffs/{CARD}/product-manager.yaml").encode())
     assert record is not None and record.signature is not None
     assert record.signature.startswith("-----BEGIN SSH SIGNATURE-----")

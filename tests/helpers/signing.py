@@ -100,6 +100,10 @@ class Team:
         return commit_all(self.path, message, author=PEOPLE[who])
 
     # -- signing --------------------------------------------------------------------------
+    def key_option(self, who: str) -> list[str]:
+        """`mltriad signoff`'s --key for `who` when the team signs with keys, else nothing."""
+        return ["--key", str(self.keys[who])] if self.keys else []
+
     def sign(
         self,
         rel: str,
