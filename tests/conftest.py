@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -55,16 +56,8 @@ def _editable_install() -> bool:
 
 _import_installed_mltriad()
 
-from tests.helpers import EXAMPLE_REPO, git, make_repo  # noqa: E402
-
-_GIT_VARS = (
-    "GIT_DIR",
-    "GIT_INDEX_FILE",
-    "GIT_WORK_TREE",
-    "GIT_OBJECT_DIRECTORY",
-    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
-    "GIT_CEILING_DIRECTORIES",
-)
+from tests.helpers import EXAMPLE_REPO, isolate_home, make_repo  # noqa: E402
+from tests.helpers.signing import make_keys  # noqa: E402
 
 
 @pytest.fixture(autouse=True)
@@ -72,25 +65,8 @@ def isolated_home(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> Iterator[Path]:
     home = tmp_path_factory.mktemp("home")
-    (home / ".gitconfig").write_text(
-        "[user]\n\tname = Test Runner\n\temail = runner@example.org\n"
-        "[init]\n\tdefaultBranch = main\n[commit]\n\tgpgsign = false\n",
-        encoding="utf-8",
-    )
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(home / ".cache"))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
-    monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(home / ".gitconfig"))
-    monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
+    isolate_home(monkeypatch, home)
     for name in (
-        "GIT_AUTHOR_NAME",
-        "GIT_AUTHOR_EMAIL",
-        "GIT_COMMITTER_NAME",
-        "GIT_COMMITTER_EMAIL",
-    ):
-        monkeypatch.delenv(name, raising=False)
-    for name in (
-        *_GIT_VARS,
         "GITHUB_ACTIONS",
         "GITHUB_EVENT_NAME",
         "GITHUB_EVENT_PATH",
@@ -120,9 +96,16 @@ def repo(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def keys(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """SSH key pairs for the example team (one per person), made once per session."""
-    from tests.test_signoff import make_keys
-
     return make_keys(tmp_path_factory)
+
+
+@pytest.fixture
+def identity(request: pytest.FixtureRequest, mode: str) -> dict[str, Any]:
+    """`Team` options for the identity mode a test is parametrized with: signature mode
+    lists each member's key (the session's `keys`), author mode needs none."""
+    if mode == "signature":
+        return {"identity": "signature", "keys": request.getfixturevalue("keys")}
+    return {"identity": mode}
 
 
 @pytest.fixture
@@ -135,6 +118,3 @@ def chdir(monkeypatch: pytest.MonkeyPatch) -> object:
 
 def pytest_report_header() -> str:
     return f"mltriad tests; git: {os.popen('git --version').read().strip()}"
-
-
-__all__ = ["git"]

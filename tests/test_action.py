@@ -15,7 +15,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,7 +24,7 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.helpers import EXAMPLE_REPO, ROOT, TESTS, author_env, commit_all, git, run
+from tests.helpers import EXAMPLE_REPO, ROOT, TESTS, author_env, commit_all, git, run, tool
 
 ACTION = ROOT / "action.yml"
 EVENTS = TESTS / "data" / "github"
@@ -33,12 +32,6 @@ CARD = "model-cards/fraud-detector.md"
 GITHUB_BOT = ("GitHub", "noreply@github.com")
 EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
 COMMAND = re.compile(r"^::(error|warning|notice)(?: (.*?))?::(.*)$")
-
-
-def tool(name: str) -> str:
-    """A command-line tool of the test environment, beside this interpreter if it is there."""
-    beside = Path(sys.executable).parent / name
-    return str(beside) if beside.exists() else name
 
 
 # The runner --------------------------------------------------------------------------------

@@ -13,24 +13,12 @@ from typing import Any
 import pytest
 
 from mltriad.documents import parse_markdown
-from tests.helpers import CORPUS, EXAMPLE_REPO, invoke, make_repo
+from tests.helpers import CORPUS, CORPUS_FOLDERS, EXAMPLE_REPO, corpus_files, invoke, make_repo
 
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="the corpus is not here")
 
-FOLDERS = ("adr-madr", "adr-madr2-log4brains", "adr-nygard-govuk", "hf-model-cards", "mct-json")
 DECISIONS = ("adr-madr", "adr-madr2-log4brains", "adr-nygard-govuk")
 CARDS = ("hf-model-cards", "mct-json")
-
-
-def corpus_files() -> list[str]:
-    if not CORPUS.is_dir():
-        return []
-    return sorted(
-        f"{folder}/{p.name}"
-        for folder in FOLDERS
-        for p in (CORPUS / folder).iterdir()
-        if p.is_file()
-    )
 
 
 def tree(folder: Path) -> dict[str, str]:
@@ -52,9 +40,9 @@ def adopt_json(args: list[str], cwd: Path) -> dict[str, Any]:
 def adopted(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, dict[str, Any]]]:
     """A copy of the corpus adopted in place, and adopt's JSON report of it."""
     folder = tmp_path_factory.mktemp("corpus")
-    for name in FOLDERS:
+    for name in CORPUS_FOLDERS:
         shutil.copytree(CORPUS / name, folder / name)
-    yield folder, adopt_json(list(FOLDERS), folder)
+    yield folder, adopt_json(list(CORPUS_FOLDERS), folder)
 
 
 @pytest.mark.parametrize("name", corpus_files())
@@ -110,7 +98,7 @@ def leaves(value: Any, key: str = "") -> Iterator[str]:
 def test_adopting_twice_changes_nothing(adopted: tuple[Path, dict[str, Any]]) -> None:
     folder, first = adopted
     before = tree(folder)
-    second = adopt_json(list(FOLDERS), folder)
+    second = adopt_json(list(CORPUS_FOLDERS), folder)
     assert tree(folder) == before
     assert {f["state"] for f in second["files"]} <= {"unchanged", "skipped"}
     assert len(corpus_files()) == 365
@@ -168,7 +156,7 @@ def governed_repo(path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("folder", FOLDERS)
+@pytest.mark.parametrize("folder", CORPUS_FOLDERS)
 def test_adopted_files_pass_check_but_for_their_placeholders(tmp_path: Path, folder: str) -> None:
     repo = governed_repo(tmp_path / "repo")
     shutil.copytree(CORPUS / folder, tmp_path / folder)
@@ -192,7 +180,7 @@ def test_adopted_files_pass_check_but_for_their_placeholders(tmp_path: Path, fol
             pytest.fail(f"unexpected finding after adoption: {item}")
 
 
-@pytest.mark.parametrize("folder", FOLDERS)
+@pytest.mark.parametrize("folder", CORPUS_FOLDERS)
 def test_with_add_sections_only_placeholders_are_left(tmp_path: Path, folder: str) -> None:
     repo = governed_repo(tmp_path / "repo")
     shutil.copytree(CORPUS / folder, tmp_path / folder)

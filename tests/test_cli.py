@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -12,16 +13,9 @@ import pytest
 
 from mltriad import __version__
 from mltriad.cli import cli
-from tests.helpers import invoke, run
+from tests.helpers import EXAMPLE_REPO, TESTS, break_card, invoke, make_repo, run
 
-
-def break_card(repo: Path) -> Path:
-    card = repo / "model-cards" / "fraud-detector.md"
-    card.write_text(
-        card.read_text(encoding="utf-8").replace("status: candidate", "status: shipped"),
-        encoding="utf-8",
-    )
-    return card
+GOLDEN = TESTS / "data" / "golden"
 
 
 def test_version() -> None:
@@ -90,22 +84,29 @@ def test_check_path_that_does_not_exist_is_a_usage_error(repo: Path) -> None:
 
 
 def test_json_format_is_stable(repo: Path) -> None:
+    # tests/data/golden/check.json is written by hand; this test only ever reads it.
     break_card(repo)
     result = invoke(["-C", str(repo), "check", "--format", "json"])
+    assert result.exit_code == 1
     document = json.loads(result.output)
-    assert document["version"] == 1 and document["command"] == "check"
-    assert document["result"] == "fail"
-    assert document["summary"]["errors"] == 1 and document["summary"]["blocking"] == 1
-    (f,) = document["findings"]
-    assert f == {
-        "path": "model-cards/fraud-detector.md",
-        "line": 5,
-        "column": 9,
-        "severity": "error",
-        "rule": "MT104",
-        "rule_name": "value-not-allowed",
-        "message": f["message"],
-    }
+    assert document["tool"]["version"] == __version__
+    document["tool"]["version"] = "<version>"  # the one field that changes with each release
+    golden = json.loads((GOLDEN / "check.json").read_text(encoding="utf-8"))
+    assert document == golden
+    assert json.dumps(document) == json.dumps(golden), "the same fields, in another order"
+
+
+def test_a_finding_says_the_same_in_text_and_json(repo: Path) -> None:
+    break_card(repo)
+    text = invoke(["-C", str(repo), "check"]).output.splitlines()
+    (finding,) = json.loads(invoke(["-C", str(repo), "check", "--format", "json"]).output)[
+        "findings"
+    ]
+    assert text[0] == (
+        "model-cards/fraud-detector.md:5:9: error MT104: status is 'shipped', which is not "
+        "allowed; use one of: draft, candidate, production, retired"
+    )
+    assert text[0] == "{path}:{line}:{column}: {severity} {rule}: {message}".format(**finding)
 
 
 def test_github_format_writes_annotations_and_step_summary(
@@ -199,10 +200,6 @@ def test_internal_error_is_one_line_with_a_log(
 def test_github_and_sarif_paths_are_relative_to_the_git_root(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import shutil
-
-    from tests.helpers import EXAMPLE_REPO, make_repo
-
     outer = make_repo(tmp_path / "mono", None, commit=False)
     shutil.copytree(EXAMPLE_REPO, outer / "ml")
     break_card(outer / "ml")

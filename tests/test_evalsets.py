@@ -26,17 +26,10 @@ from mltriad.evalsets import (
 from mltriad.findings import Finding, Severity
 from mltriad.policy import read_policy
 from mltriad.snapshot import WorkTree
-from tests.helpers import git, invoke
+from tests.helpers import git, invoke, replace_text
 
 MANIFEST = "eval-sets/fraud-holdout.yaml"
 NEW_MERCHANTS = "data/fraud-holdout/new-merchants.csv"
-
-
-def edit(repo: Path, path: str, old: str, new: str) -> None:
-    file = repo / path
-    text = file.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    file.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def findings(repo: Path, rule_prefix: str = "MT30") -> list[Finding]:
@@ -77,7 +70,7 @@ def test_case_shares_per_role_for_the_site(repo: Path) -> None:
 
 
 def test_ml_engineer_defining_most_cases_fails_with_the_measured_share(repo: Path) -> None:
-    edit(repo, MANIFEST, "cases: 400", "cases: 2000")
+    replace_text(repo, MANIFEST, "cases: 400", "cases: 2000")
     [found] = [f for f in findings(repo) if f.rule == "MT301"]
     assert found.path == MANIFEST and found.line == 10 and found.severity is Severity.ERROR
     assert "define 900 of 2,900 cases (31.0%)" in found.message
@@ -91,25 +84,25 @@ def test_init_example_passes_and_its_ml_engineer_variant_fails(tmp_path: Path) -
     result = check(target)
     assert [f for f in result.findings if f.rule.startswith("MT3")] == []
     assert result.verdicts == {"model-cards/fraud-detector.md": "meets targets"}
-    edit(target, MANIFEST, "cases: 400", "cases: 2000")
+    replace_text(target, MANIFEST, "cases: 400", "cases: 2000")
     [found] = findings(target, "MT301")
     assert "define 900 of 2,900 cases (31.0%)" in found.message
     assert "requires at least 50%" in found.message
 
 
 def test_share_exactly_at_the_minimum_passes(repo: Path) -> None:
-    edit(repo, MANIFEST, "cases: 400", "cases: 900")  # 900 of 1,800: one half
+    replace_text(repo, MANIFEST, "cases: 400", "cases: 900")  # 900 of 1,800: one half
     assert [f for f in findings(repo) if f.rule == "MT301"] == []
 
 
 def test_policy_share_settings_apply(repo: Path) -> None:
-    edit(repo, "triad.yaml", "signoff:", "eval-sets:\n  min_share: 0.75\nsignoff:")
+    replace_text(repo, "triad.yaml", "signoff:", "eval-sets:\n  min_share: 0.75\nsignoff:")
     [found] = [f for f in findings(repo) if f.rule == "MT301"]
     assert "(69.2%)" in found.message and "at least 75%" in found.message
 
 
 def test_unknown_roles_appear_in_the_shares_but_do_not_count(repo: Path) -> None:
-    edit(repo, MANIFEST, "defined_by: domain-expert", "defined_by: data-vendor")
+    replace_text(repo, MANIFEST, "defined_by: domain-expert", "defined_by: data-vendor")
     repo_ = repository(repo)
     eval_set = load_eval_set(repo_, "fraud-holdout")
     assert eval_set is not None
@@ -121,38 +114,40 @@ def test_unknown_roles_appear_in_the_shares_but_do_not_count(repo: Path) -> None
 
 
 def test_no_production_sample(repo: Path) -> None:
-    edit(repo, MANIFEST, "source: production", "source: expert")
+    replace_text(repo, MANIFEST, "source: production", "source: expert")
     [found] = [f for f in findings(repo) if f.rule == "MT302"]
     assert "none of the 3 slice(s) has source: production" in found.message
 
 
 def test_an_empty_production_slice_is_no_sample(repo: Path) -> None:
-    edit(repo, MANIFEST, "cases: 600", "cases: 0")
+    replace_text(repo, MANIFEST, "cases: 600", "cases: 0")
     found = {f.rule: f for f in findings(repo)}
     assert "production-sample hold 0 cases" in found["MT302"].message
     assert "define 300 of 700 cases (42.9%)" in found["MT301"].message
 
 
 def test_production_sample_can_be_switched_off(repo: Path) -> None:
-    edit(repo, MANIFEST, "source: production", "source: expert")
-    edit(repo, "triad.yaml", "signoff:", "eval-sets:\n  require_production_sample: false\nsignoff:")
+    replace_text(repo, MANIFEST, "source: production", "source: expert")
+    replace_text(
+        repo, "triad.yaml", "signoff:", "eval-sets:\n  require_production_sample: false\nsignoff:"
+    )
     assert findings(repo) == []
 
 
 def test_owner_role_without_members(repo: Path) -> None:
-    edit(
+    replace_text(
         repo,
         "triad.yaml",
         "  domain-expert:\n",
         "  data-steward:\n    members: []\n  domain-expert:\n",
     )
-    edit(repo, MANIFEST, "owner: product-manager", "owner: data-steward")
+    replace_text(repo, MANIFEST, "owner: product-manager", "owner: data-steward")
     [found] = [f for f in findings(repo) if f.rule == "MT303"]
     assert "'data-steward' has 0 members" in found.message and found.line == 7
 
 
 def test_duplicate_slice_names(repo: Path) -> None:
-    edit(repo, MANIFEST, "name: synthetic-attacks", "name: new-merchants")
+    replace_text(repo, MANIFEST, "name: synthetic-attacks", "name: new-merchants")
     [found] = [f for f in findings(repo) if f.rule == "MT306"]
     assert "slices[2] is named 'new-merchants'" in found.message
 
@@ -195,12 +190,12 @@ def test_data_file_outside_the_repository(repo: Path, tmp_path: Path) -> None:
     (repo / NEW_MERCHANTS).symlink_to(outside)
     [found] = [f for f in check(repo).findings if f.rule == "MT012"]
     assert "leads outside the repository" in found.message
-    edit(repo, MANIFEST, f"path: {NEW_MERCHANTS}", "path: ../elsewhere.csv")
+    replace_text(repo, MANIFEST, f"path: {NEW_MERCHANTS}", "path: ../elsewhere.csv")
     assert any(f.rule == "MT012" for f in check(repo).findings)
 
 
 def test_data_file_without_recorded_size_compares_the_checksum(repo: Path) -> None:
-    edit(repo, MANIFEST, "        size: 8043\n", "")
+    replace_text(repo, MANIFEST, "        size: 8043\n", "")
     assert findings(repo) == []
     (repo / NEW_MERCHANTS).write_text("different\n", encoding="utf-8")
     [found] = findings(repo, "MT304")

@@ -5,22 +5,25 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from mltriad.commands.gate import gate
 from mltriad.errors import ConfigError, GitError, MltriadError
-from tests.helpers import commit_all, git, invoke, run
-from tests.test_signoff import (
+from tests.helpers import (
     CARD,
-    CARD_ROLES,
     DECISION,
     EVAL_SET,
-    Team,
-    change_card,
-    needs_ssh,
-    rules_of,
+    EXAMPLE_REPO,
+    commit_all,
+    git,
+    invoke,
+    make_repo,
+    run,
 )
+from tests.helpers.github import github_merge, pull_request_env
+from tests.helpers.signing import CARD_ROLES, Team, change_card, needs_ssh, rules_of
 
 
 # -- the honest path --------------------------------------------------------------------------
@@ -58,42 +61,38 @@ def test_signature_mode_passes_whoever_commits_the_records(
     ]
 
 
-@needs_ssh
-def test_signature_mode_survives_a_rebase(tmp_path: Path, keys: dict[str, Path]) -> None:
-    team = change_card(tmp_path, identity="signature", keys=keys)
-    team.sign_all(CARD, key=True)
-    team.git("checkout", "-q", "main")
-    (team.path / "train.py").write_text("print('main moved on')\n")
-    team.commit("Meanwhile on main", who="katherine")
-    team.git("checkout", "-q", "change")
-    team.git("rebase", "-q", "main", who="mallory")
-    assert team.gate().passed
-
-
-@needs_ssh
-def test_signature_mode_survives_a_squash(tmp_path: Path, keys: dict[str, Path]) -> None:
-    team = change_card(tmp_path, identity="signature", keys=keys)
-    team.sign_all(CARD, key=True)
-    team.git("checkout", "-q", "-b", "squashed", "main")
-    team.git("merge", "-q", "--squash", "change")
-    team.commit("Squashed pull request", who="mallory")
-    assert team.gate().passed
-
-
-def test_author_mode_survives_a_rebase_but_not_a_squash(tmp_path: Path) -> None:
-    team = change_card(tmp_path)
-    team.sign_all(CARD)
+@pytest.mark.parametrize("mode", ["author", "signature"])
+def test_a_signed_change_survives_a_rebase(
+    tmp_path: Path, mode: str, identity: dict[str, Any]
+) -> None:
+    team = change_card(tmp_path, **identity)
+    team.sign_all(CARD, key=mode == "signature")
     team.git("checkout", "-q", "main")
     (team.path / "train.py").write_text("print('main moved on')\n")
     team.commit("Meanwhile on main", who="katherine")
     team.git("checkout", "-q", "change")
     team.git("rebase", "-q", "main", who="mallory")  # authors are kept, committers change
     assert team.gate().passed
+
+
+@pytest.mark.parametrize(
+    ("mode", "passed", "rules"),
+    [
+        ("author", False, {"MT406"}),  # the squash commit is Mallory's, not the signers'
+        ("signature", True, set()),  # the signatures travel with the records
+    ],
+    ids=["author", "signature"],
+)
+def test_a_squash_keeps_the_signatures_but_not_the_authors(
+    tmp_path: Path, mode: str, passed: bool, rules: set[str], identity: dict[str, Any]
+) -> None:
+    team = change_card(tmp_path, **identity)
+    team.sign_all(CARD, key=mode == "signature")
     team.git("checkout", "-q", "-b", "squashed", "main")
     team.git("merge", "-q", "--squash", "change")
-    team.commit("Squashed pull request", who="ada")
+    team.commit("Squashed pull request", who="mallory")
     result = team.gate()
-    assert rules_of(result) == {"MT406"}  # the squash commit is Ada's, not Grace's
+    assert (result.passed, rules_of(result)) == (passed, rules)
 
 
 def test_a_decision_adds_its_approvers_and_cannot_drop_them(tmp_path: Path) -> None:
@@ -274,38 +273,10 @@ def test_the_default_base_is_main(tmp_path: Path) -> None:
 
 
 # -- GitHub Actions -----------------------------------------------------------------------------
-def _pull_request_merge(team: Team, tmp_path: Path) -> dict[str, str]:
-    """Check out a merge commit the way actions/checkout does for refs/pull/N/merge."""
-    head = team.git("rev-parse", "change").strip()
-    base = team.git("rev-parse", "main").strip()
-    team.git("checkout", "-q", "--detach", "main")
-    team.git("merge", "-q", "--no-ff", "-m", f"Merge {head} into {base}", head)
-    event = tmp_path / "event.json"
-    event.write_text(
-        json.dumps(
-            {
-                "action": "synchronize",
-                "number": 7,
-                "pull_request": {
-                    "number": 7,
-                    "base": {"ref": "main", "sha": base},
-                    "head": {"ref": "change", "sha": head},
-                },
-            }
-        )
-    )
-    return {
-        "GITHUB_ACTIONS": "true",
-        "GITHUB_EVENT_NAME": "pull_request",
-        "GITHUB_EVENT_PATH": str(event),
-        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
-    }
-
-
 def test_pull_request_event_blocked_with_annotations_and_summary(tmp_path: Path) -> None:
     team = change_card(tmp_path)
     team.sign_and_commit(CARD, "ml-engineer")
-    env = _pull_request_merge(team, tmp_path)
+    env = pull_request_env(tmp_path, *github_merge(team.path), summary=tmp_path / "summary.md")
     result = run(["gate"], cwd=team.path, env=env)
     assert result.returncode == 1, result.stderr
     annotations = [line for line in result.stdout.splitlines() if line.startswith("::error ")]
@@ -324,7 +295,7 @@ def test_pull_request_event_blocked_with_annotations_and_summary(tmp_path: Path)
 def test_pull_request_event_passes_when_signed(tmp_path: Path) -> None:
     team = change_card(tmp_path)
     team.sign_all(CARD)
-    env = _pull_request_merge(team, tmp_path)
+    env = pull_request_env(tmp_path, *github_merge(team.path), summary=tmp_path / "summary.md")
     result = run(["gate"], cwd=team.path, env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "::error" not in result.stdout
@@ -334,7 +305,7 @@ def test_pull_request_event_passes_when_signed(tmp_path: Path) -> None:
 def test_pull_request_event_in_a_shallow_checkout_fails_closed(tmp_path: Path) -> None:
     team = change_card(tmp_path)
     team.sign_all(CARD)
-    env = _pull_request_merge(team, tmp_path)
+    env = pull_request_env(tmp_path, *github_merge(team.path), summary=tmp_path / "summary.md")
     clone = tmp_path / "clone"
     merge = team.git("rev-parse", "HEAD").strip()
     git(tmp_path, "clone", "-q", "--no-checkout", f"file://{team.path}", str(clone))
@@ -457,8 +428,6 @@ def test_git_processes_do_not_grow_with_the_change(
 def test_pre_push_gates_the_pushed_ref_not_the_checked_out_branch(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tests.helpers import EXAMPLE_REPO, commit_all, git, invoke, make_repo
-
     repo = make_repo(tmp_path / "push", EXAMPLE_REPO)
     git(repo, "checkout", "-q", "-b", "feature")
     card = repo / "model-cards" / "fraud-detector.md"

@@ -8,21 +8,15 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Any
 
+import pytest
 import yaml
 
 from mltriad.artifacts import digest_bytes
 from mltriad.signoffs import render
-from tests.helpers import git, invoke, run
-from tests.test_signoff import (
-    CARD,
-    CARD_ROLES,
-    DECISION,
-    Team,
-    change_card,
-    needs_ssh,
-    rules_of,
-)
+from tests.helpers import CARD, DECISION, git, invoke, run
+from tests.helpers.signing import CARD_ROLES, Team, change_card, needs_ssh, rules_of
 
 
 def test_a_sign_off_by_someone_outside_the_role_does_not_count(tmp_path: Path) -> None:
@@ -147,29 +141,27 @@ def _history_with_two_signed_versions(team: Team, *, key: bool = False) -> str:
     return v1
 
 
-def test_a_record_for_an_old_version_restored_from_history_author_mode(tmp_path: Path) -> None:
-    team = Team(tmp_path / "repo")
-    v1 = _history_with_two_signed_versions(team)
-    team.branch("revert")
-    team.git("checkout", v1, "--", CARD, "signoffs")
-    team.commit("Back to version 1 with its sign-offs", who="mallory")
-    result = team.gate()
-    assert rules_of(result) == {"MT406"}
-    assert all("authored by Mallory Moriarty" in c.reason for c in result.rows[0].cells)
-
-
-@needs_ssh
-def test_a_record_for_an_old_version_restored_from_history_signature_mode(
-    tmp_path: Path, keys: dict[str, Path]
+@pytest.mark.parametrize(
+    ("mode", "rule", "reason"),
+    [
+        # the records are genuine, but Mallory's commit is the one that wrote them now
+        ("author", "MT406", "authored by Mallory Moriarty"),
+        # the signatures are genuine, but over a version older than the base's records
+        ("signature", "MT410", "older than the one on the base branch"),
+    ],
+    ids=["author", "signature"],
+)
+def test_a_record_for_an_old_version_restored_from_history(
+    tmp_path: Path, mode: str, rule: str, reason: str, identity: dict[str, Any]
 ) -> None:
-    team = Team(tmp_path / "repo", identity="signature", keys=keys)
-    v1 = _history_with_two_signed_versions(team, key=True)
+    team = Team(tmp_path / "repo", **identity)
+    v1 = _history_with_two_signed_versions(team, key=mode == "signature")
     team.branch("revert")
     team.git("checkout", v1, "--", CARD, "signoffs")
     team.commit("Back to version 1 with its sign-offs", who="mallory")
     result = team.gate()
-    assert rules_of(result) == {"MT410"}
-    assert all("older than the one on the base branch" in c.reason for c in result.rows[0].cells)
+    assert rules_of(result) == {rule}
+    assert all(reason in c.reason for c in result.rows[0].cells)
 
 
 @needs_ssh

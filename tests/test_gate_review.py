@@ -17,17 +17,9 @@ from pathlib import Path
 import pytest
 
 from mltriad.commands.gate import gate
-from tests.helpers import commit_all, git, run
-from tests.test_signoff import (
-    CARD,
-    CARD_ROLES,
-    DECISION,
-    EVAL_SET,
-    Team,
-    change_card,
-    needs_ssh,
-    rules_of,
-)
+from tests.helpers import CARD, DECISION, EVAL_SET, commit_all, git, run
+from tests.helpers.github import github_merge, pull_request_env
+from tests.helpers.signing import CARD_ROLES, Team, change_card, needs_ssh, rules_of
 
 
 def _commit_as(team: Team, message: str, name: str, email: str, date: str | None = None) -> None:
@@ -45,35 +37,6 @@ def _commit_as(team: Team, message: str, name: str, email: str, date: str | None
     subprocess.run(
         ["git", "commit", "-q", "--allow-empty", "-m", message], cwd=team.path, check=True, env=env
     )
-
-
-def _pull_request_env(team: Team, tmp_path: Path, base: str, head: str) -> dict[str, str]:
-    event = tmp_path / "event.json"
-    event.write_text(
-        json.dumps(
-            {
-                "pull_request": {
-                    "number": 7,
-                    "base": {"ref": "main", "sha": base},
-                    "head": {"ref": "change", "sha": head},
-                }
-            }
-        )
-    )
-    return {
-        "GITHUB_ACTIONS": "true",
-        "GITHUB_EVENT_NAME": "pull_request",
-        "GITHUB_EVENT_PATH": str(event),
-    }
-
-
-def _github_merge(team: Team, branch: str = "change") -> tuple[str, str]:
-    """Check out the merge commit GitHub builds for a pull request (refs/pull/N/merge)."""
-    head = team.git("rev-parse", branch).strip()
-    base = team.git("rev-parse", "main").strip()
-    team.git("checkout", "-q", "--detach", "main")
-    team.git("merge", "-q", "--no-ff", "-m", f"Merge {head} into {base}", head)
-    return base, head
 
 
 # -- submodules and links ---------------------------------------------------------------------
@@ -245,7 +208,7 @@ def test_a_pull_request_head_that_is_a_merge_commit_names_no_parents(tmp_path: P
     tree = team.git("rev-parse", "HEAD^{tree}").strip()
     head = team.git("commit-tree", "-p", edit, "-p", base, "-m", "Merge", tree).strip()
     team.git("checkout", "-q", "--detach", head)
-    env = _pull_request_env(team, tmp_path, base, head)
+    env = pull_request_env(tmp_path, base, head)
     result = gate(team.path, env=env)
     assert (result.base, result.head) == (base, head)
     assert rules_of(result) == {"MT401"}
@@ -265,7 +228,7 @@ def test_pull_request_target_on_a_merged_base_gates_the_pull_request(tmp_path: P
     head = team.git("rev-parse", "HEAD").strip()
     team.git("checkout", "-q", "main")
     env = {
-        **_pull_request_env(team, tmp_path, base, head),
+        **pull_request_env(tmp_path, base, head),
         "GITHUB_EVENT_NAME": "pull_request_target",
     }
     result = gate(team.path, env=env)
@@ -282,11 +245,11 @@ def test_a_version_that_only_the_merge_produces_is_not_signed(tmp_path: Path) ->
     text = team.read(CARD)
     (team.path / CARD).write_text(text.replace("\n# ", "\n# Updated: ", 1))
     team.commit("Main edits the card's title", who="ada")
-    base, head = _github_merge(team)
+    base, head = github_merge(team.path)
     result = run(
         ["gate", "--format", "json"],
         cwd=team.path,
-        env=_pull_request_env(team, tmp_path, base, head),
+        env=pull_request_env(tmp_path, base, head),
     )
     assert result.returncode == 1, result.stderr
     findings = json.loads(result.stdout)["findings"]
@@ -300,8 +263,8 @@ def test_the_merge_commit_passes_when_the_branch_is_up_to_date(tmp_path: Path) -
     team.git("checkout", "-q", "main")
     team.edit(DECISION)
     team.commit("Main edits another artifact", who="ada")
-    base, head = _github_merge(team)
-    result = run(["gate"], cwd=team.path, env=_pull_request_env(team, tmp_path, base, head))
+    base, head = github_merge(team.path)
+    result = run(["gate"], cwd=team.path, env=pull_request_env(tmp_path, base, head))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "merge commit's parents" in result.stdout
 

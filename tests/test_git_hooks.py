@@ -16,8 +16,18 @@ import pytest
 
 from mltriad.commands import hooks as githooks
 from mltriad.policy import DEFAULT_PATHS
-from tests.helpers import EXAMPLE_REPO, ROOT, commit_all, git, invoke, make_repo, mltriad_exe, run
-from tests.test_signoff import CARD, Team
+from tests.helpers import (
+    CARD,
+    EXAMPLE_REPO,
+    ROOT,
+    commit_all,
+    git,
+    invoke,
+    make_repo,
+    mltriad_exe,
+    run,
+)
+from tests.helpers.signing import Team
 
 BIN = Path(mltriad_exe()).parent
 BROKEN = "status: shipped"

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +12,7 @@ import yaml
 
 from mltriad import __version__
 from mltriad.commands.init import init
+from tests.helpers import tool
 
 WORKFLOW = ".github/workflows/mltriad.yml"
 
@@ -30,13 +28,6 @@ def repo(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def workflow(repo: Path) -> dict[Any, Any]:
     loaded: dict[Any, Any] = yaml.safe_load((repo / WORKFLOW).read_text(encoding="utf-8"))
     return loaded
-
-
-def tool(name: str) -> str:
-    found = shutil.which(name, path=os.path.dirname(sys.executable)) or shutil.which(name)
-    if found is None:
-        pytest.skip(f"{name} is not installed (pip install '.[test]')")
-    return found
 
 
 def test_runs_on_pull_requests_and_in_the_merge_queue(workflow: dict[Any, Any]) -> None:

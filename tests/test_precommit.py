@@ -22,7 +22,7 @@ import yaml
 from mltriad.artifacts import Repository
 from mltriad.policy import read_policy
 from mltriad.snapshot import WorkTree
-from tests.helpers import EXAMPLE_REPO, ROOT, commit_all, git, make_repo, run
+from tests.helpers import EXAMPLE_REPO, ROOT, break_card, commit_all, git, make_repo, run
 
 HOOKS_FILE = ROOT / ".pre-commit-hooks.yaml"
 CARD = "model-cards/fraud-detector.md"
@@ -152,13 +152,6 @@ def commit(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
         timeout=600,
         check=False,
     )
-
-
-def break_card(repo: Path) -> None:
-    card = repo / CARD
-    text = card.read_text(encoding="utf-8")
-    assert "status: candidate" in text, f"the example {CARD} changed; update this test"
-    card.write_text(text.replace("status: candidate", "status: shipped"), encoding="utf-8")
 
 
 BROKEN_CARD_FINDING = re.compile(

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from mltriad.artifacts import digest_bytes
 from mltriad.site.charts import Bar, GraphNode, share_bars, supersede_graph
 from mltriad.site.collect import collect
 from mltriad.site.navigation import NAV_LIMIT
@@ -24,88 +20,8 @@ from mltriad.site.pages.models import failure_modes_table
 from mltriad.site.plugin import add_section, watched_paths
 from mltriad.site.rebase import rebase_links
 from mltriad.site.urls import SiteMap
-from tests.helpers import EXAMPLE_REPO, TESTS, commit_all, git, make_repo, run
-
-SITE_DATA = TESTS / "data" / "site" / "repo"
-_DIGEST_TOKEN = re.compile(r"@@DIGEST:([^@]+)@@")
-
-
-def material_installed() -> bool:
-    return importlib.util.find_spec("material") is not None
-
-
-def overlay(source: Path, repo: Path) -> None:
-    """Copy the files under `source` into `repo`, filling in @@DIGEST:path@@ tokens."""
-    files = sorted(p for p in source.rglob("*") if p.is_file())
-    for path in sorted(files, key=lambda p: "@@DIGEST" in p.read_text(encoding="utf-8")):
-        text = path.read_text(encoding="utf-8")
-        text = _DIGEST_TOKEN.sub(lambda m: digest_bytes((repo / m.group(1)).read_bytes()), text)
-        target = repo / path.relative_to(source)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
-
-
-ADA = ("Ada Lovelace", "ada@example.org")
-GRACE = ("Grace Hopper", "grace@example.org")
-KATHERINE = ("Katherine Johnson", "katherine@example.org")
-ROLES = {ADA: "ml-engineer", GRACE: "product-manager", KATHERINE: "domain-expert"}
-FRAUD_CARD = "model-cards/fraud-detector.md"
-GBM_DECISION = "decisions/0002-use-gradient-boosting.md"
-FRAUD_SET = "eval-sets/fraud-holdout.yaml"
-
-
-def sign(repo: Path, path: str, person: tuple[str, str]) -> None:
-    """`mltriad signoff` by one person for their role, committed as them."""
-    result = run(["signoff", path, "--role", ROLES[person], "--email", person[1]], cwd=repo)
-    assert result.returncode == 0, result.stdout + result.stderr
-    commit_all(repo, f"Sign off {path} as {ROLES[person]}", author=person)
-
-
-def example_site_repo(path: Path) -> Path:
-    """`mltriad init --example`, plus a draft model card that misses a target, its
-    evaluation set and a proposed decision; the fraud card signed by all three roles,
-    decision 0002 signed and then edited (stale), the fraud set signed by one role."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    result = run(["init", "--example", path.name], cwd=path.parent)
-    assert result.returncode == 0, result.stdout + result.stderr
-    overlay(SITE_DATA, path)
-    commit_all(path, "example artifacts")
-    for person in (ADA, GRACE, KATHERINE):
-        sign(path, FRAUD_CARD, person)
-    for person in (ADA, GRACE):
-        sign(path, GBM_DECISION, person)
-    sign(path, FRAUD_SET, GRACE)
-    decision = path / GBM_DECISION
-    decision.write_text(
-        decision.read_text(encoding="utf-8")
-        + "* Neutral, because the analysts' tooling needs no change.\n",
-        encoding="utf-8",
-    )
-    commit_all(path, "Add a consequence to decision 0002", author=ADA)
-    return path
-
-
-def write_config(repo: Path, *, theme: str = "mkdocs", extra: str = "") -> None:
-    """mkdocs.yml for the repository: site name, theme, search and the mltriad plugin."""
-    # Both themes fetch from CDNs by default (fonts, highlight.js): off, to work offline.
-    theme_block = (
-        "theme:\n  name: material\n  font: false\n"
-        if theme == "material"
-        else ("theme:\n  name: mkdocs\n  highlightjs: false\n")
-    )
-    (repo / "mkdocs.yml").write_text(
-        f"site_name: Payments ML\n{theme_block}plugins:\n  - search\n  - mltriad\n{extra}",
-        encoding="utf-8",
-    )
-
-
-def build(
-    repo: Path, *, theme: str = "mkdocs", strict: bool = True, extra: str = ""
-) -> subprocess.CompletedProcess[str]:
-    """`mkdocs build` of the repository, in a real process."""
-    write_config(repo, theme=theme, extra=extra)
-    args = [sys.executable, "-m", "mkdocs", "build"] + (["--strict"] if strict else [])
-    return subprocess.run(args, cwd=repo, capture_output=True, text=True, timeout=300, check=False)
+from tests.helpers import CARD, EXAMPLE_REPO, git, make_repo, run
+from tests.helpers.site import build, demo_template, material_installed
 
 
 class _Links(HTMLParser):
@@ -135,45 +51,6 @@ def broken_links(site_dir: Path, pages: list[Path]) -> list[str]:
             if not target.is_file() or site_dir.resolve() not in target.parents:
                 broken.append(f"{page.relative_to(site_dir)}: {href}")
     return broken
-
-
-def demo_template(factory: pytest.TempPathFactory) -> Path:
-    """The example repository, built once per test session (signing takes seconds)."""
-    template = factory.getbasetemp() / "site-demo-template" / "demo"
-    if not template.exists():
-        example_site_repo(template)
-    return template
-
-
-@contextmanager
-def private_home(factory: pytest.TempPathFactory) -> Iterator[None]:
-    """A HOME and git identity of its own, for fixtures wider than one test."""
-    home = factory.mktemp("site-home")
-    (home / ".gitconfig").write_text(
-        "[user]\n\tname = Test Runner\n\temail = runner@example.org"
-        "\n[init]\n\tdefaultBranch = main\n",
-        encoding="utf-8",
-    )
-    with pytest.MonkeyPatch.context() as patch:
-        for name, value in (
-            ("HOME", home),
-            ("XDG_CACHE_HOME", home / ".cache"),
-            ("XDG_CONFIG_HOME", home / ".config"),
-            ("GIT_CONFIG_GLOBAL", home / ".gitconfig"),
-        ):
-            patch.setenv(name, str(value))
-        patch.setenv("GIT_CONFIG_NOSYSTEM", "1")
-        for name in (
-            "GIT_AUTHOR_NAME",
-            "GIT_AUTHOR_EMAIL",
-            "GIT_COMMITTER_NAME",
-            "GIT_COMMITTER_EMAIL",
-            "GIT_DIR",
-            "GIT_WORK_TREE",
-            "GIT_INDEX_FILE",
-        ):
-            patch.delenv(name, raising=False)
-        yield
 
 
 @pytest.fixture
@@ -226,7 +103,7 @@ def test_the_site_names_the_commit_it_was_built_from(demo: Path, tmp_path: Path)
     head = git(demo, "rev-parse", "HEAD").strip()
     commit = collect(demo).commit
     assert commit is not None and (commit.sha, commit.dirty) == (head, False)
-    card = demo / FRAUD_CARD
+    card = demo / CARD
     card.write_text(card.read_text(encoding="utf-8") + "\nMore text.\n", encoding="utf-8")
     edited = collect(demo)
     assert edited.commit is not None and edited.commit.dirty
@@ -477,7 +354,7 @@ def test_options_and_an_explicit_nav(demo: Path) -> None:
 
 @pytest.mark.slow
 def test_many_models_keep_the_navigation_short(demo: Path) -> None:
-    card = (demo / FRAUD_CARD).read_text(encoding="utf-8")
+    card = (demo / CARD).read_text(encoding="utf-8")
     for i in range(NAV_LIMIT):
         (demo / "model-cards" / f"model-{i}.md").write_text(
             card.replace("id: fraud-detector", f"id: model-{i}"), encoding="utf-8"

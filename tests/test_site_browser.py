@@ -22,8 +22,8 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import ROOT
-from tests.test_site import build, demo_template, material_installed, private_home
+from tests.helpers import ROOT, private_home
+from tests.helpers.site import build, demo_template, material_installed
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 ARTIFACTS = ROOT / "test-artifacts"

@@ -9,14 +9,8 @@ from mltriad.matrix import State, signoff_matrix
 from mltriad.policy import read_policy
 from mltriad.report.matrix import markdown_table
 from mltriad.snapshot import WorkTree
-from tests.helpers import invoke
-from tests.test_signoff import (
-    CARD,
-    DECISION,
-    EVAL_SET,
-    Team,
-    needs_ssh,
-)
+from tests.helpers import CARD, DECISION, EVAL_SET, invoke
+from tests.helpers.signing import Team, needs_ssh
 
 
 def test_the_matrix_of_every_artifact(tmp_path: Path) -> None:

@@ -14,19 +14,12 @@ from mltriad.policy import read_policy
 from mltriad.snapshot import WorkTree
 from mltriad.targets import FAIL, MISSING, PASS, STALE, evaluate_targets, format_number, verdict
 from mltriad.values import read_value
-from tests.helpers import invoke
+from tests.helpers import invoke, replace_text
 
 CARD = "model-cards/fraud-detector.md"
 MANIFEST = "eval-sets/fraud-holdout.yaml"
 RECALL = "    value: 0.84\n"
 PRECISION = "    value: 0.71\n"
-
-
-def edit(repo: Path, path: str, old: str, new: str) -> None:
-    file = repo / path
-    text = file.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path}"
-    file.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def target_findings(repo: Path) -> list[Finding]:
@@ -83,7 +76,7 @@ def test_row_data_for_the_site(repo: Path) -> None:
 
 
 def test_result_below_min_states_measured_and_required(repo: Path) -> None:
-    edit(repo, CARD, RECALL, "    value: 0.71\n")
+    replace_text(repo, CARD, RECALL, "    value: 0.71\n")
     [found] = target_findings(repo)
     assert (found.rule, found.line, found.severity) == ("MT310", 32, Severity.ERROR)
     assert found.message.startswith(
@@ -98,15 +91,15 @@ def test_result_below_min_states_measured_and_required(repo: Path) -> None:
 
 
 def test_below_target_on_a_draft_is_a_warning(repo: Path) -> None:
-    edit(repo, CARD, RECALL, "    value: 0.71\n")
-    edit(repo, CARD, "status: candidate", "status: draft")
+    replace_text(repo, CARD, RECALL, "    value: 0.71\n")
+    replace_text(repo, CARD, "status: candidate", "status: draft")
     [found] = target_findings(repo)
     assert found.rule == "MT310" and found.severity is Severity.WARNING
     assert check(repo).ok
 
 
 def test_result_above_max(repo: Path) -> None:
-    edit(
+    replace_text(
         repo,
         CARD,
         "results:\n",
@@ -122,7 +115,7 @@ def test_result_above_max(repo: Path) -> None:
     assert (
         verdict_of(repo) == "above target: latency_p95_ms on fraud-holdout is 61, launch maximum 50"
     )
-    edit(repo, CARD, PRECISION, "    value: 0.55\n")
+    replace_text(repo, CARD, PRECISION, "    value: 0.55\n")
     assert verdict_of(repo) == (
         "misses targets: precision on fraud-holdout is 0.55, launch minimum 0.60; "
         "latency_p95_ms on fraud-holdout is 61, launch maximum 50"
@@ -130,12 +123,14 @@ def test_result_above_max(repo: Path) -> None:
 
 
 def test_a_result_exactly_at_the_bar_passes(repo: Path) -> None:
-    edit(repo, CARD, RECALL, "    value: 0.8\n")
+    replace_text(repo, CARD, RECALL, "    value: 0.8\n")
     assert target_findings(repo) == [] and verdict_of(repo) == "meets targets"
 
 
 def test_metric_names_match_without_case_or_separator_differences(repo: Path) -> None:
-    edit(repo, CARD, "  - metric: precision\n    eval_set", "  - metric: Precision\n    eval_set")
+    replace_text(
+        repo, CARD, "  - metric: precision\n    eval_set", "  - metric: Precision\n    eval_set"
+    )
     assert rows_of(repo)[1][-1] == PASS
 
 
@@ -153,7 +148,7 @@ def drop_precision_result(repo: Path) -> None:
 @pytest.mark.parametrize("status", ["candidate", "production"])
 def test_target_without_result_on_candidate_and_production(repo: Path, status: str) -> None:
     drop_precision_result(repo)
-    edit(repo, CARD, "status: candidate", f"status: {status}")
+    replace_text(repo, CARD, "status: candidate", f"status: {status}")
     [found] = [f for f in target_findings(repo) if f.rule == "MT312"]
     assert found.line == 24 and found.severity is Severity.ERROR
     assert (
@@ -166,7 +161,7 @@ def test_target_without_result_on_candidate_and_production(repo: Path, status: s
 @pytest.mark.parametrize("status", ["draft", "retired"])
 def test_target_without_result_on_draft_or_retired_is_fine(repo: Path, status: str) -> None:
     drop_precision_result(repo)
-    edit(repo, CARD, "status: candidate", f"status: {status}")
+    replace_text(repo, CARD, "status: candidate", f"status: {status}")
     assert target_findings(repo) == []
     assert rows_of(repo)[1][-1] == MISSING
 
@@ -196,7 +191,7 @@ def current_digest(repo: Path) -> str:
 
 def test_results_on_an_older_eval_set_are_stale(repo: Path) -> None:
     old = current_digest(repo)
-    edit(repo, MANIFEST, "cases: 400", "cases: 450")
+    replace_text(repo, MANIFEST, "cases: 400", "cases: 450")
     new = current_digest(repo)
     found = target_findings(repo)
     assert [(f.rule, f.line) for f in found] == [("MT313", 31), ("MT313", 37)]
@@ -216,8 +211,8 @@ def test_line_ending_changes_do_not_make_results_stale(repo: Path) -> None:
 
 
 def test_a_stale_result_below_target_reads_stale(repo: Path) -> None:
-    edit(repo, CARD, RECALL, "    value: 0.5\n")
-    edit(repo, MANIFEST, "cases: 400", "cases: 450")
+    replace_text(repo, CARD, RECALL, "    value: 0.5\n")
+    replace_text(repo, MANIFEST, "cases: 400", "cases: 450")
     assert {f.rule for f in target_findings(repo)} == {"MT313"}
     assert verdict_of(repo).startswith("stale:")
 
@@ -225,7 +220,7 @@ def test_a_stale_result_below_target_reads_stale(repo: Path) -> None:
 def test_a_current_result_is_preferred_to_a_stale_one(repo: Path) -> None:
     digest = current_digest(repo)
     old = "sha256:" + "0" * 64
-    edit(
+    replace_text(
         repo,
         CARD,
         "results:\n",
@@ -238,8 +233,8 @@ def test_a_current_result_is_preferred_to_a_stale_one(repo: Path) -> None:
 
 
 def test_stale_on_a_draft_is_a_warning(repo: Path) -> None:
-    edit(repo, CARD, "status: candidate", "status: draft")
-    edit(repo, MANIFEST, "cases: 400", "cases: 450")
+    replace_text(repo, CARD, "status: candidate", "status: draft")
+    replace_text(repo, MANIFEST, "cases: 400", "cases: 450")
     assert {(f.rule, f.severity) for f in target_findings(repo)} == {("MT313", Severity.WARNING)}
 
 
@@ -258,7 +253,7 @@ def test_result_without_digest_is_a_warning_that_gives_the_digest(repo: Path) ->
 
 
 def test_result_for_a_slice_the_set_does_not_have(repo: Path) -> None:
-    edit(
+    replace_text(
         repo, CARD, "    slice: new-merchants\n    eval_set:", "    slice: emerging\n    eval_set:"
     )
     found = [f for f in target_findings(repo) if f.rule == "MT314"]
@@ -271,15 +266,15 @@ def test_result_for_a_slice_the_set_does_not_have(repo: Path) -> None:
 
 
 def test_target_for_a_slice_the_set_does_not_have(repo: Path) -> None:
-    edit(repo, CARD, "    slice: new-merchants\n    min", "    slice: emerging\n    min")
+    replace_text(repo, CARD, "    slice: new-merchants\n    min", "    slice: emerging\n    min")
     found = [f for f in target_findings(repo) if f.rule == "MT314"]
     assert [f.line for f in found] == [20] and "targets[0] names the slice" in found[0].message
 
 
 def test_production_card_needs_a_set_owned_outside_the_ml_engineer_role(repo: Path) -> None:
-    edit(repo, CARD, "status: candidate", "status: production")
+    replace_text(repo, CARD, "status: candidate", "status: production")
     assert target_findings(repo) == []
-    edit(repo, MANIFEST, "owner: product-manager", "owner: ml-engineer")
+    replace_text(repo, MANIFEST, "owner: product-manager", "owner: ml-engineer")
     [found] = [f for f in target_findings(repo) if f.rule == "MT315"]
     assert found.line == 17 and found.severity is Severity.ERROR
     assert (
@@ -290,12 +285,12 @@ def test_production_card_needs_a_set_owned_outside_the_ml_engineer_role(repo: Pa
 
 
 def test_candidate_card_may_use_a_set_owned_by_the_ml_engineer(repo: Path) -> None:
-    edit(repo, MANIFEST, "owner: product-manager", "owner: ml-engineer")
+    replace_text(repo, MANIFEST, "owner: product-manager", "owner: ml-engineer")
     assert [f for f in target_findings(repo) if f.rule == "MT315"] == []
 
 
 def test_conflicting_results(repo: Path) -> None:
-    edit(
+    replace_text(
         repo,
         CARD,
         "failure_modes:",
@@ -312,8 +307,8 @@ def test_conflicting_results(repo: Path) -> None:
 
 def test_rules_ignore_malformed_entries(repo: Path) -> None:
     """Schema rules report the form; target rules must not trip over it."""
-    edit(repo, CARD, "results:\n", "results:\n  - just text\n  - {metric: 3}\n")
-    edit(repo, CARD, RECALL, "    value: high\n")
+    replace_text(repo, CARD, "results:\n", "results:\n  - just text\n  - {metric: 3}\n")
+    replace_text(repo, CARD, RECALL, "    value: high\n")
     rules = {f.rule for f in check(repo).findings}
     assert "MT103" in rules and "MT312" in rules
 
