@@ -38,6 +38,13 @@ CASES: dict[str, tuple[str, bytes, str, int]] = {
     "billion laughs": (EVAL, BILLION_LAUGHS, "MT006", 1),
     "deep nesting": (EVAL, b"a: " + b"[" * 50_000 + b"]" * 50_000 + b"\n", "MT007", 1),
     "python tag": (EVAL, b"id: !!python/object/apply:os.system ['echo hi']\n", "MT011", 1),
+    "a 5,000-digit integer": (EVAL, b"id: fraud-holdout\nn: " + b"9" * 5000 + b"\n", "MT016", 2),
+    "a 5,000-digit hex integer": (
+        EVAL,
+        b"id: fraud-holdout\nn: 0x" + b"f" * 5000 + b"\n",
+        "MT016",
+        2,
+    ),
 }
 
 
@@ -52,6 +59,26 @@ def test_bad_file_is_a_located_finding(case: str, repo: Path) -> None:
     assert f"{path}:{line}:" in result.output and f"error {rule}:" in result.output, result.output
     assert "Traceback" not in result.output
     assert elapsed < 5, f"{case} took {elapsed:.1f}s"  # a guard against hangs, not a benchmark
+
+
+def test_base_60_numbers_are_strings_and_read_in_linear_time(repo: Path) -> None:
+    """YAML 1.1 read `1:59:59:...` as one huge base-60 integer, in quadratic time (about
+    17 s for 600 KB); YAML 1.2, and mltriad, read it as a string."""
+    sixty = b":".join([b"59"] * 200_000)  # 600 KB
+    text = (repo / EVAL).read_bytes() + b"x-duration: " + sixty + b"\n"
+    write(repo, EVAL, text)
+    started = time.monotonic()
+    result = invoke(["-C", str(repo), "check", EVAL, "--format", "json"])
+    elapsed = time.monotonic() - started
+    assert "Traceback" not in result.output
+    assert elapsed < 3, f"took {elapsed:.1f}s"  # a guard against the quadratic case
+
+
+def test_a_short_base_60_value_reads_as_the_string_written(tmp_path: Path) -> None:
+    from mltriad.documents import parse_yaml
+
+    doc = parse_yaml("x.yaml", b"duration: 1:30:00\nratio: 1:2\n")
+    assert doc.data == {"duration": "1:30:00", "ratio": "1:2"}
 
 
 def test_byte_order_mark_is_a_warning_and_the_file_still_checks(repo: Path) -> None:

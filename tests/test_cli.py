@@ -239,3 +239,19 @@ def test_the_hooks_plain_form_behaves_as_the_click_command(
     )
     expected = {"valid": 0, "finding": 1, "bad policy": 2, "missing file": 2, "symlink loop": 1}
     assert plain.returncode == expected[case], plain.stdout + plain.stderr
+
+
+def test_after_a_double_dash_every_argument_is_a_path(repo: Path) -> None:
+    """The git hook passes `check -- PATH...`, so a file named like an option is a file."""
+    cards = repo / "model-cards"
+    (cards / "-odd.md").write_text(
+        (cards / "fraud-detector.md")
+        .read_text(encoding="utf-8")
+        .replace("status: candidate", "status: shipped"),
+        encoding="utf-8",
+    )
+    plain = run(["check", "--", "-odd.md"], cards)
+    through_click = run(["check", "--format", "text", "--", "-odd.md"], cards)
+    assert plain.returncode == through_click.returncode == 1
+    assert plain.stdout == through_click.stdout
+    assert "model-cards/-odd.md:" in plain.stdout

@@ -61,8 +61,16 @@ def heavy_imports(args: list[str], cwd: Path) -> tuple[dict[str, list[str]], lis
 
 @pytest.mark.parametrize(
     "args",
-    [["check", "model-cards/fraud-detector.md"], ["check"]],
-    ids=["one model card, as the hook runs it", "the whole repository"],
+    [
+        ["check", "model-cards/fraud-detector.md"],
+        ["check", "--", "model-cards/fraud-detector.md"],
+        ["check"],
+    ],
+    ids=[
+        "one model card, as pre-commit runs it",
+        "after --, as the git hook runs it",
+        "the whole repository",
+    ],
 )
 def test_check_of_valid_artifacts_imports_no_heavy_module(repo: Path, args: list[str]) -> None:
     heavy, names = heavy_imports(args, repo)

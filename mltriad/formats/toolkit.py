@@ -38,6 +38,8 @@ def read(path: str, raw: bytes) -> Reading:
         return Skipped(path, UNREADABLE, exc.message, exc.line)
     except json.JSONDecodeError as exc:
         return Skipped(path, UNREADABLE, f"invalid JSON: {exc.msg}", exc.lineno)
+    except ValueError as exc:  # an integer past Python's 4,300-digit limit
+        return Skipped(path, UNREADABLE, f"invalid JSON: {exc}")
     if not isinstance(data, dict) or not isinstance(data.get("model_details"), dict):
         return Skipped(
             path,
