@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import posixpath
+import re
 import subprocess
 import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -58,8 +59,18 @@ _KEPT_GIT_VARIABLES = frozenset(
     }
 )
 _SYMLINK = "120000"
+_PSEUDO_REFS = ("HEAD", "FETCH_HEAD", "ORIG_HEAD", "MERGE_HEAD", "CHERRY_PICK_HEAD")
+_SUFFIX = re.compile(r"[~^@:]")
+_FULL_SHA = re.compile(r"^(?:[0-9a-f]{40}|[0-9a-f]{64})$")
+_SHORT_SHA = re.compile(r"^[0-9a-fA-F]{4,63}$")
 _MAX_SYMLINK_HOPS = 8
 _NULL_SHA = frozenset({"0" * 40, "0" * 64})
+
+
+# Replacement objects (refs/replace) and grafts (.git/info/grafts) let a clone rewrite
+# what its history says: git reads none of them for mltriad, so every clone sees the
+# commits as they were made. An empty graft file is no grafts at all.
+HISTORY_AS_COMMITTED = {"GIT_NO_REPLACE_OBJECTS": "1", "GIT_GRAFT_FILE": os.devnull}
 
 
 def is_stripped(name: str) -> bool:
@@ -122,10 +133,10 @@ class GitRepo:
     def __init__(self, repo: git.Repo, prefix: str) -> None:
         self._repo = repo
         self._git = repo.git
-        # Replacement objects would let local refs rewrite what history says.
-        self._git.update_environment(GIT_NO_REPLACE_OBJECTS="1")
+        self._git.update_environment(**HISTORY_AS_COMMITTED)
         self.root = Path(str(repo.working_tree_dir or repo.git_dir))
         self.prefix = prefix  # the folder of triad.yaml inside the repository, "" at the top
+        self._full_names: dict[str, str] = {}
 
     @classmethod
     def open(cls, folder: Path) -> GitRepo:
@@ -194,10 +205,61 @@ class GitRepo:
         return _text(sha), _text(kind), data
 
     # -- refs and commits --------------------------------------------------------------
+    def full_name(self, ref: str, *, what: str = "ref") -> str:
+        """`ref` with its name spelled out (`origin/main~1` -> `refs/remotes/origin/main~1`);
+        a commit id or an expression on HEAD as it is. GitError when the name could mean
+        more than one ref: a tag called `origin/main` shadows the remote branch, and git
+        would silently pick one."""
+        name, rest = _split_ref(ref)
+        if not name or _FULL_SHA.match(name):
+            return ref  # a full object id is never read as a ref name
+        if name not in self._full_names:
+            self._full_names[name] = self._full_name(name, ref, rest, what)
+        return self._full_names[name] + rest
+
+    def _full_name(self, name: str, ref: str, rest: str, what: str) -> str:
+        if name.startswith("refs/"):
+            candidates = [name]
+        else:
+            candidates = [
+                f"refs/{name}",
+                f"refs/tags/{name}",
+                f"refs/heads/{name}",
+                f"refs/remotes/{name}",
+                f"refs/remotes/{name}/HEAD",
+            ]
+        listed = _text(self._run("for-each-ref", "--format=%(refname)", *candidates)).split("\n")
+        found = [c for c in candidates if c in listed]
+        if name in _PSEUDO_REFS:
+            found.insert(0, name)
+        if _SHORT_SHA.match(name) and found and self._has_object_prefix(name):
+            found.append(f"the abbreviated object id {name}")
+        if len(found) > 1:
+            meant = (
+                found[0]
+                if name in _PSEUDO_REFS
+                else next(
+                    (f for f in found if f.startswith(("refs/remotes/", "refs/heads/"))), found[0]
+                )
+            )
+            raise GitError(
+                f"the {what} '{ref}' is ambiguous: it could name {' or '.join(found)}",
+                hint=f"Name the one you mean in full, for example `{meant}{rest}`, or delete "
+                "the ref that shadows it (`git tag -d NAME`, `git branch -D NAME`).",
+            )
+        return found[0] if found else name
+
+    def _has_object_prefix(self, prefix: str) -> bool:
+        try:
+            return bool(_text(self._run("rev-parse", f"--disambiguate={prefix.lower()}")).strip())
+        except GitError:
+            return False
+
     def resolve(self, ref: str, *, what: str = "ref") -> str:
-        """The commit sha a ref names; GitError for an unknown ref."""
+        """The commit sha a ref names; GitError for an unknown or ambiguous ref."""
         if not ref or "\n" in ref or ref.startswith("-"):
             raise GitError(f"'{ref}' is not a valid {what}", hint="Name a branch, tag or commit.")
+        ref = self.full_name(ref, what=what)
         header: tuple[str | bytes, str | bytes, int] = ("", "", 0)
         try:
             with _scrubbed_environ():
@@ -251,6 +313,14 @@ class GitRepo:
             if line.startswith(b"parent "):
                 parents.append(_text(line[7:].strip()))
         return tuple(parents)
+
+    def is_ancestor(self, ancestor: str, descendant: str) -> bool:
+        """Whether `descendant`'s history contains `ancestor` (False when git cannot say)."""
+        try:
+            self._run("merge-base", "--is-ancestor", ancestor, descendant)
+        except GitError:
+            return False
+        return True
 
     def merge_base(self, base: str, head: str) -> str:
         try:
@@ -590,7 +660,8 @@ def _writer(
 # -- git without a repository object (init, new) ---------------------------------------------
 def environment() -> dict[str, str]:
     """os.environ without the variables that would point git at another repository."""
-    return {k: v for k, v in os.environ.items() if not is_stripped(k)}
+    kept = {k: v for k, v in os.environ.items() if not is_stripped(k)}
+    return {**kept, **HISTORY_AS_COMMITTED}
 
 
 def run_git(args: Sequence[str], cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -649,6 +720,12 @@ def tree_paths(root: Path, ref: str, folder: str) -> list[str]:
             f"git could not list {folder or 'the files'} at '{ref}': {listing.stderr.strip()}"
         )
     return [p for p in listing.stdout.split("\0") if p]
+
+
+def _split_ref(ref: str) -> tuple[str, str]:
+    """('main', '~2') for 'main~2': the name, and the expression on it."""
+    match = _SUFFIX.search(ref)
+    return (ref, "") if match is None else (ref[: match.start()], ref[match.start() :])
 
 
 def _gitpython() -> Any:

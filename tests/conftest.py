@@ -36,7 +36,8 @@ def _import_installed_mltriad() -> None:
     finally:
         sys.path[:] = kept
     location = Path(mltriad.__file__ or root).resolve()
-    if root in location.parents or location == root:
+    checkout = root / "mltriad"
+    if location == checkout or checkout in location.parents:
         pytest.exit(
             f"imported mltriad from the checkout ({location}), not from the installed wheel",
             returncode=2,

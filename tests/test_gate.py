@@ -420,9 +420,19 @@ def test_git_processes_do_not_grow_with_the_change(
         team.commit(f"Edit {path}", who="ada")
         team.sign_all(path, roles)
     assert len(team.gate().rows) == 3
-    # base and head trees, the change, its commits, their per-parent diffs: 6 processes
+    # the base's and head's full ref names, base and head trees, the change, its commits,
+    # their per-parent diffs: 8 processes
     assert calls == one_artifact
-    assert sorted(calls) == ["diff-tree", "diff-tree", "log", "ls-tree", "ls-tree", "merge-base"]
+    assert sorted(calls) == [
+        "diff-tree",
+        "diff-tree",
+        "for-each-ref",
+        "for-each-ref",
+        "log",
+        "ls-tree",
+        "ls-tree",
+        "merge-base",
+    ]
 
 
 def test_pre_push_gates_the_pushed_ref_not_the_checked_out_branch(

@@ -18,7 +18,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -65,6 +65,16 @@ class Refs:
     source: str
     suggest_base: str  # what a person would pass as --base on their own clone
     merged: str | None = None  # the merge commit that `head` is the second parent of
+    # A push's `before` must be an ancestor of what is pushed: otherwise history was
+    # rewritten (a force-push) and the difference says nothing about what changed.
+    fast_forward: bool = False
+    resolved_base: str = ""  # the base's full ref name, once resolved (refs/remotes/...)
+
+    def base_label(self) -> str:
+        """'origin/main (refs/remotes/origin/main)', or the base as given."""
+        if self.resolved_base and self.resolved_base != self.base:
+            return f"{self.base} ({self.resolved_base})"
+        return self.base
 
 
 @dataclass
@@ -98,8 +108,17 @@ def gate(
                 hint=FETCH_HINT,
             )
         refs = choose_refs(repo, base, head, environ)
+        refs = replace(refs, resolved_base=repo.full_name(refs.base, what="base"))
         base_sha = repo.resolve(refs.base, what="base")
         head_sha = repo.resolve(refs.head, what="head")
+        if refs.fast_forward and not repo.is_ancestor(base_sha, head_sha):
+            raise GitError(
+                f"the push replaced history: its `before` ({base_sha[:12]}) is not an "
+                f"ancestor of what it pushed ({head_sha[:12]}), so the difference between "
+                "them is not what changed, and the gate cannot decide",
+                hint=f"Gate the change on a pull request, or compare with the protected "
+                f"branch: `mltriad gate --base {refs.suggest_base} --head {head_sha[:12]}`.",
+            )
         repo.prefix = policy_folder(repo, base_sha)
         fork = repo.merge_base(base_sha, head_sha)
         base_tree = repo.tree(base_sha, f"base commit {base_sha[:12]} ({refs.base})")
@@ -160,6 +179,7 @@ def choose_refs(repo: GitRepo, base: str | None, head: str | None, env: Mapping[
     if env.get("GITHUB_ACTIONS") == "true":
         return github_refs(repo, head, env)
     for candidate in _DEFAULT_BASES:
+        repo.full_name(candidate, what="default base")  # an ambiguous one is an error, not a skip
         if repo.exists(candidate):
             return Refs(candidate, head or "HEAD", f"default base {candidate}", candidate)
     raise MltriadError(
@@ -218,6 +238,7 @@ def github_refs(repo: GitRepo, head: str | None, env: Mapping[str, str]) -> Refs
             head or (after if isinstance(after, str) else "HEAD"),
             "push event: before",
             f"origin/{ref}",
+            fast_forward=True,
         )
     raise MltriadError(
         f"inside GitHub Actions the gate reads base and head from the "
@@ -288,9 +309,10 @@ def _file(repo: GitRepo, blob: str | None, mode: str) -> bytes | None:
 
 
 def symlinked_artifacts(tree: GitTree, policy: Policy) -> list[Finding]:
-    """Governed paths that are symbolic links or submodules, and links or submodules in
-    the place of a folder that governed artifacts live in: what they lead to could
-    change without the change showing on a governed path."""
+    """Governed paths that are symbolic links or submodules, links or submodules in the
+    place of a folder that governed artifacts live in, and links among the sign-off
+    records: what they lead to could change without the change showing on a governed
+    path."""
     view = Repository(tree, policy)
     links = {path: "a symbolic link" for path, e in tree.entries.items() if e.mode == _SYMLINK}
     links.update(dict.fromkeys(tree.gitlinks, "a submodule"))
@@ -305,6 +327,16 @@ def symlinked_artifacts(tree: GitTree, policy: Policy) -> list[Finding]:
                     "it points at would merge without sign-off; replace it with the file",
                 )
             )
+        elif _in_signoffs(path, policy.signoff_dir):
+            found.append(
+                finding(
+                    SYMLINK,
+                    path,
+                    f"{path} is {what} among the sign-off records; a record must be a file, "
+                    "or a change to what it points at would keep a sign-off that no one "
+                    "gave; replace it with the record itself",
+                )
+            )
         elif any(_reaches(pattern, path) for pattern in _artifact_globs(policy)):
             found.append(
                 finding(
@@ -315,6 +347,15 @@ def symlinked_artifacts(tree: GitTree, policy: Policy) -> list[Finding]:
                 )
             )
     return found
+
+
+def _in_signoffs(path: str, signoff_dir: str) -> bool:
+    """A path in the sign-off folder, the folder itself, or a folder above it."""
+    return (
+        path == signoff_dir
+        or path.startswith(signoff_dir + "/")
+        or (signoff_dir.startswith(path + "/"))
+    )
 
 
 def case_variants(changes: Iterable[Change], policy: Policy, tree: GitTree) -> list[Finding]:
@@ -540,7 +581,7 @@ def _subject(row: Row) -> str:
 def _notes(result: GateResult) -> list[str]:
     refs = result.refs
     notes = [
-        f"Base {refs.base} ({result.base[:12]}), head {refs.head} ({result.head[:12]}), "
+        f"Base {refs.base_label()} at {result.base[:12]}, head {refs.head} ({result.head[:12]}), "
         f"merge base {result.merge_base[:12]} [{refs.source}]; policy, roster and keys "
         f"from the base ({result.policy.identity} identity)."
     ]

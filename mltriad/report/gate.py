@@ -14,14 +14,14 @@ def gate_report(result: GateResult, *, table_in_notes: bool = True) -> Report:
     notes, which every format prints, only when asked (for the text format)."""
     refs = result.refs
     header = (
-        f"Base `{refs.base}` ({result.base[:12]}), head `{refs.head}` "
+        f"Base `{refs.base_label()}` at {result.base[:12]}, head `{refs.head}` "
         f"({result.head[:12]}), merge base {result.merge_base[:12]}. Policy, roster "
         f"and keys from the base; identity: {result.policy.identity}."
     )
     markdown = f"{header}\n\n{markdown_table(result.rows, result.policy)}\n"
     extra = {
         "gate": {
-            "base": {"ref": refs.base, "sha": result.base},
+            "base": {"ref": refs.base, "resolved": refs.resolved_base, "sha": result.base},
             "head": {"ref": refs.head, "sha": result.head},
             "merge_base": result.merge_base,
             "source": refs.source,

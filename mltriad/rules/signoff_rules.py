@@ -125,9 +125,9 @@ UNNEEDED = define(
 SYMLINK = define(
     "MT413",
     "symlinked-artifact",
-    "A governed artifact, or a folder where artifacts live, is a symbolic link or a "
-    "submodule: what it leads to could change without the change showing on a governed "
-    "path, so the gate refuses it.",
+    "A governed artifact, a folder where artifacts live, or a sign-off record is a symbolic "
+    "link or a submodule: what it leads to could change without the change showing on a "
+    "governed path, so the gate refuses it.",
     example="model-cards/fraud.md -> ../docs/fraud.md",
     fix="Replace the link or submodule with the file itself, or with a folder of files.",
 )

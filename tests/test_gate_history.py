@@ -1,0 +1,144 @@
+"""The gate against ref and history tricks, each on a real repository with plain git.
+
+Every test here passed the gate (exit 0) before the fix it guards: a tag that shadows the
+base branch, a force-push whose `before` is not in the pushed history, a graft that
+rewrites history, and a sign-off record that is a symbolic link.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from mltriad.commands.gate import gate
+from mltriad.errors import GitError
+from tests.helpers import CARD, run
+from tests.helpers.signing import MEMBER_OF, Team, change_card, rules_of
+
+
+def _unsigned_change_with_a_tag_on_head(tmp_path: Path, tag: str) -> Team:
+    """An unsigned edit of the card on a branch, and a tag `tag` on that very commit: a
+    base read through the tag would see no change at all."""
+    team = change_card(tmp_path)
+    team.git("tag", tag, "HEAD")
+    return team
+
+
+# -- ambiguous ref names ------------------------------------------------------------------------
+@pytest.mark.parametrize("shadowed", ["main", "origin/main"])
+def test_a_tag_that_shadows_the_base_branch_is_refused(tmp_path: Path, shadowed: str) -> None:
+    team = _unsigned_change_with_a_tag_on_head(tmp_path, shadowed)
+    if shadowed == "origin/main":
+        team.git("update-ref", "refs/remotes/origin/main", "main")
+    result = run(["gate", "--base", shadowed], cwd=team.path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"the base '{shadowed}' is ambiguous" in result.stderr
+    expected = "refs/heads/main" if shadowed == "main" else "refs/remotes/origin/main"
+    assert f"for example `{expected}`" in result.stderr
+
+
+def test_the_default_base_is_never_skipped_for_being_ambiguous(tmp_path: Path) -> None:
+    # A tag `origin/HEAD` on the change: skipping to the next default would hide it.
+    team = _unsigned_change_with_a_tag_on_head(tmp_path, "origin/HEAD")
+    team.git("update-ref", "refs/remotes/origin/main", "main")
+    team.git("symbolic-ref", "refs/remotes/origin/HEAD", "refs/remotes/origin/main")
+    result = run(["gate"], cwd=team.path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "the default base 'origin/HEAD' is ambiguous" in result.stderr
+
+
+def test_a_full_ref_name_is_taken_as_it_is_and_shown(tmp_path: Path) -> None:
+    team = _unsigned_change_with_a_tag_on_head(tmp_path, "main")
+    result = gate(team.path, "refs/heads/main", env={})
+    assert rules_of(result) == {"MT401"}
+    team.git("tag", "-d", "main")
+    result = gate(team.path, "main", env={})
+    assert result.refs.resolved_base == "refs/heads/main"
+    assert "Base main (refs/heads/main) at" in result.notes[0]
+
+
+def test_an_abbreviated_commit_id_that_is_also_a_branch_name_is_refused(tmp_path: Path) -> None:
+    team = change_card(tmp_path)
+    short = team.git("rev-parse", "--short=8", "main").strip()
+    team.git("branch", short, "HEAD")  # a branch named like main's commit, on the change
+    with pytest.raises(GitError, match="ambiguous"):
+        gate(team.path, short, env={})
+
+
+# -- force-pushes -------------------------------------------------------------------------------
+def test_a_push_whose_before_is_not_an_ancestor_cannot_be_decided(tmp_path: Path) -> None:
+    team = change_card(tmp_path)
+    team.sign_all(CARD)
+    signed = team.git("rev-parse", "HEAD").strip()
+    # The force-push rewinds the branch to an unsigned edit that does not contain `before`.
+    team.git("checkout", "-q", "-b", "rewritten", "main")
+    team.edit(CARD, "\nA different, unsigned paragraph.\n")
+    team.commit("Rewrite the card", who="mallory")
+    after = team.git("rev-parse", "HEAD").strip()
+    event = tmp_path / "push.json"
+    event.write_text(json.dumps({"ref": "refs/heads/change", "before": signed, "after": after}))
+    env = {"GITHUB_ACTIONS": "true", "GITHUB_EVENT_NAME": "push", "GITHUB_EVENT_PATH": str(event)}
+    result = run(["gate"], cwd=team.path, env=env)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "is not an ancestor of what it pushed" in result.stderr
+    assert "mltriad gate --base origin/change" in result.stderr
+    # A push that only adds commits is judged as before.
+    team.git("checkout", "-q", "change")
+    event.write_text(
+        json.dumps(
+            {
+                "ref": "refs/heads/change",
+                "before": team.git("rev-parse", "main").strip(),
+                "after": signed,
+            }
+        )
+    )
+    assert gate(team.path, env={**env, "GITHUB_EVENT_PATH": str(event)}).passed
+
+
+# -- grafts -------------------------------------------------------------------------------------
+def test_a_graft_cannot_make_the_base_seem_to_contain_the_change(tmp_path: Path) -> None:
+    team = change_card(tmp_path)
+    change = team.git("rev-parse", "HEAD").strip()
+    team.git("checkout", "-q", "main")
+    team.edit("README.md", "\nAn unrelated line.\n")
+    team.commit("Unrelated work on main", who="grace")
+    main = team.git("rev-parse", "HEAD").strip()
+    parent = team.git("rev-parse", "HEAD^").strip()
+    # The graft says main's tip also descends from the unsigned change.
+    grafts = team.path / ".git" / "info" / "grafts"
+    grafts.parent.mkdir(exist_ok=True)
+    grafts.write_text(f"{main} {parent} {change}\n", encoding="utf-8")
+    team.git("checkout", "-q", "change")
+    result = gate(team.path, "main", env={})
+    assert (result.merge_base, rules_of(result)) == (parent, {"MT401"})
+
+
+# -- symlinked records --------------------------------------------------------------------------
+def test_a_sign_off_record_that_is_a_symbolic_link_is_refused(tmp_path: Path) -> None:
+    team = change_card(tmp_path)
+    team.sign_all(CARD)
+    assert team.gate().passed
+    record = team.path / "signoffs" / CARD / "product-manager.yaml"
+    kept = team.path / "notes" / "pm.yaml"
+    kept.parent.mkdir()
+    record.rename(kept)
+    record.symlink_to(Path("../../../notes/pm.yaml"))
+    team.commit("Keep the record in notes", who=MEMBER_OF["product-manager"])
+    result = team.gate()
+    assert not result.passed
+    assert {(f.rule, f.path) for f in result.findings} == {
+        ("MT413", f"signoffs/{CARD}/product-manager.yaml")
+    }
+
+
+def test_a_sign_off_folder_that_is_a_symbolic_link_is_refused(tmp_path: Path) -> None:
+    team = change_card(tmp_path)
+    team.sign_all(CARD)
+    (team.path / "signoffs").rename(team.path / "elsewhere")
+    (team.path / "signoffs").symlink_to("elsewhere")
+    team.commit("Move the records", who="ada")
+    result = team.gate()
+    assert "MT413" in rules_of(result) and not result.passed
