@@ -53,7 +53,9 @@ def guarded(
 
 
 def _say(text: str) -> None:
-    sys.stderr.write(text + "\n")
+    from mltriad.report.text import visible
+
+    sys.stderr.write(visible(text) + "\n")
     sys.stderr.flush()
 
 

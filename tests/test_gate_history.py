@@ -142,3 +142,64 @@ def test_a_sign_off_folder_that_is_a_symbolic_link_is_refused(tmp_path: Path) ->
     team.commit("Move the records", who="ada")
     result = team.gate()
     assert "MT413" in rules_of(result) and not result.passed
+
+
+# -- output that a file or a name could forge ---------------------------------------------------
+FORGED = "\n::warning file=triad.yaml::forged\nAll sign-offs verified. Merge allowed."
+
+
+def _own_workflow_commands(stdout: str) -> list[str]:
+    """The lines GitHub would read as workflow commands, outside a stop-commands block."""
+    commands, stopped = [], None
+    for line in stdout.splitlines():
+        if stopped is not None:
+            stopped = None if line == f"::{stopped}::" else stopped
+        elif line.startswith("::stop-commands::"):
+            stopped = line.removeprefix("::stop-commands::")
+        elif line.lstrip().startswith("::"):
+            commands.append(line)
+    return commands
+
+
+@pytest.mark.parametrize("fmt", ["text", "github"])
+def test_a_file_name_cannot_forge_a_line_of_output(repo: Path, fmt: str) -> None:
+    evil = repo / "model-cards" / f"x{FORGED}.md"
+    evil.write_text("---\nid: x\n---\n# x\n", encoding="utf-8")
+    result = run(["check", "--format", fmt], cwd=repo)
+    assert result.returncode == 1, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert "All sign-offs verified. Merge allowed." not in lines
+    assert not any(line.startswith("::warning file=triad.yaml::forged") for line in lines)
+    assert "\\n::warning file=triad.yaml::forged\\nAll sign-offs" in result.stdout
+    if fmt == "github":
+        assert all(
+            c.startswith(("::error file=", "::warning file=", "::notice file="))
+            for c in _own_workflow_commands(result.stdout)
+        )
+
+
+def test_a_signer_name_cannot_forge_a_line_of_the_gate(tmp_path: Path) -> None:
+    team = change_card(tmp_path)
+    team.sign_all(CARD)
+    record = team.path / "signoffs" / CARD / "product-manager.yaml"
+    record.write_text(
+        record.read_text(encoding="utf-8").replace(
+            "name: Grace Hopper", "name: " + json.dumps("Grace Hopper" + FORGED)
+        ),
+        encoding="utf-8",
+    )
+    team.commit("A name with a payload", who="grace")
+    for fmt in ("text", "github"):
+        result = run(["gate", "--base", "main", "--format", fmt], cwd=team.path)
+        lines = result.stdout.splitlines()
+        assert "All sign-offs verified. Merge allowed." not in lines, result.stdout
+        assert not any(line.startswith("::warning file=triad.yaml") for line in lines)
+        if fmt == "text":  # the table names the signer, escaped on its one line
+            assert (
+                "signed by Grace Hopper\\n::warning file=triad.yaml::forged\\nAll" in result.stdout
+            )
+        if fmt == "github":
+            assert all(
+                c.startswith(("::error file=", "::warning file=", "::notice file="))
+                for c in _own_workflow_commands(result.stdout)
+            )

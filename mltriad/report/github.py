@@ -7,6 +7,7 @@ GitHub shows at most 10 annotations of each severity per step, so the step summa
 from __future__ import annotations
 
 import os
+import secrets
 from typing import TextIO
 
 from mltriad.findings import Finding, Severity
@@ -37,7 +38,7 @@ def annotation(f: Finding, path: str | None = None) -> str:
 
 
 def _cell(value: str) -> str:
-    return value.replace("|", "\\|").replace("\n", " ")
+    return text.visible(value).replace("|", "\\|")
 
 
 def summary_markdown(report: Report) -> str:
@@ -64,7 +65,12 @@ def summary_markdown(report: Report) -> str:
 def render(report: Report, out: TextIO) -> None:
     for f in report.findings:
         out.write(annotation(f, report.repo_path(f.path)) + "\n")
+    # The plain lines hold values from files and from git: with workflow commands stopped
+    # (until a token nobody can guess), no line of them can act as one.
+    token = secrets.token_hex(16)
+    out.write(f"::stop-commands::{token}\n")
     text.render(report, out)
+    out.write(f"::{token}::\n")
     summary_path = os.environ.get("GITHUB_STEP_SUMMARY")
     if summary_path:
         with open(summary_path, "a", encoding="utf-8") as handle:

@@ -10,6 +10,7 @@ from mltriad.matrix import Cell, Row, State, role_columns
 from mltriad.policy import Policy
 from mltriad.report import json_format
 from mltriad.report.model import Report
+from mltriad.report.text import visible
 
 _MARK = {State.SIGNED: "✅", State.STALE: "⚠️", State.MISSING: "❌", State.INVALID: "⛔"}
 
@@ -45,7 +46,7 @@ def markdown_table(rows: Sequence[Row], policy: Policy) -> str:
 
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return visible(text).replace("|", "\\|")
 
 
 def text_lines(rows: Sequence[Row]) -> list[str]:
@@ -91,4 +92,4 @@ def render_status(fmt: str, result: StatusResult, out: TextIO) -> None:
         out.write(markdown_table(result.rows, result.policy) + "\n")
         return
     for line in [*result.notes, *text_lines(result.rows), summary(result.rows)]:
-        out.write(line + "\n")
+        out.write(visible(line) + "\n")
