@@ -14,14 +14,25 @@ from pathlib import Path
 from mltriad.errors import MltriadError
 
 
-def write_file(target: Path, data: bytes, *, replace: bool = True, mode: int | None = None) -> bool:
+def write_file(
+    target: Path,
+    data: bytes,
+    *,
+    replace: bool = True,
+    mode: int | None = None,
+    inside: Path | None = None,
+) -> bool:
     """Write `data` to `target` atomically; True when written.
 
     With `replace` an existing file is replaced and keeps its permissions; without it an
     existing file (or symlink) is never touched and False is returned. `mode` sets the
     permissions of the file written (for example 0o755 for a hook); otherwise a new file
-    gets the default mode under the umask, as any editor would create it.
+    gets the default mode under the umask, as any editor would create it. With `inside`
+    (a repository's root), a target whose folder leads out of it through a symbolic link,
+    or that is a link itself, is refused before anything is written.
     """
+    if inside is not None:
+        _refuse_links_out(target, inside)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         temp = _write_temp(target, data)
@@ -42,6 +53,25 @@ def write_file(target: Path, data: bytes, *, replace: bool = True, mode: int | N
             f"cannot write {target}: {exc.strerror or exc}",
             hint="Check that its folder is a writable folder (not a file), then run again.",
         ) from None
+
+
+def _refuse_links_out(target: Path, inside: Path) -> None:
+    root = Path(os.path.realpath(inside))
+    if target.is_symlink():
+        raise MltriadError(
+            f"{target} is a symbolic link; mltriad does not write through links",
+            hint="Replace the link with a file (or remove it), then run again.",
+        )
+    existing = target.parent
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    real = Path(os.path.realpath(existing))
+    if real != root and root not in real.parents:
+        raise MltriadError(
+            f"{target} would be written to {real / target.relative_to(existing)}, outside "
+            f"the repository at {root}: {existing} leads out through a symbolic link",
+            hint="Replace the linked folder with a real folder inside the repository.",
+        )
 
 
 def _write_temp(target: Path, data: bytes) -> Path:

@@ -203,3 +203,48 @@ def test_a_signer_name_cannot_forge_a_line_of_the_gate(tmp_path: Path) -> None:
                 c.startswith(("::error file=", "::warning file=", "::notice file="))
                 for c in _own_workflow_commands(result.stdout)
             )
+
+
+# -- writing through links ----------------------------------------------------------------------
+def test_signoff_does_not_write_through_a_folder_that_leads_out(tmp_path: Path) -> None:
+    team = change_card(tmp_path)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (team.path / "signoffs").symlink_to(outside, target_is_directory=True)
+    result = run(
+        ["signoff", CARD, "--role", "product-manager", "--email", "grace@example.org"],
+        cwd=team.path,
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "outside the repository" in result.stderr and "symbolic link" in result.stderr
+    assert list(outside.rglob("*")) == []
+
+
+def test_signoff_does_not_write_through_a_record_that_is_a_link(tmp_path: Path) -> None:
+    team = change_card(tmp_path)
+    target = tmp_path / "victim.txt"
+    target.write_text("keep me\n", encoding="utf-8")
+    record = team.path / "signoffs" / CARD / "product-manager.yaml"
+    record.parent.mkdir(parents=True)
+    record.symlink_to(target)
+    result = run(
+        ["signoff", CARD, "--role", "product-manager", "--email", "grace@example.org"],
+        cwd=team.path,
+    )
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "is a symbolic link" in result.stderr
+    assert target.read_text(encoding="utf-8") == "keep me\n"
+
+
+def test_new_does_not_write_through_a_folder_that_leads_out(tmp_path: Path) -> None:
+    team = Team(tmp_path / "repo")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    for item in (team.path / "decisions").iterdir():
+        item.rename(outside / item.name)
+    (team.path / "decisions").rmdir()
+    (team.path / "decisions").symlink_to(outside, target_is_directory=True)
+    before = sorted(p.name for p in outside.iterdir())
+    result = run(["new", "decision", "use-a-linked-folder"], cwd=team.path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert sorted(p.name for p in outside.iterdir()) == before

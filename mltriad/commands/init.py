@@ -195,9 +195,9 @@ def _place(root: Path, path: str, data: bytes, *, force: bool) -> FileResult:
             return FileResult(path, UNCHANGED)
         if not force:
             return FileResult(path, SKIPPED, _SKIP_HINTS.get(path, ""))
-        write_file(target, data, replace=True)
+        write_file(target, data, replace=True, inside=root)
         return FileResult(path, OVERWRITTEN)
-    if write_file(target, data, replace=False):
+    if write_file(target, data, replace=False, inside=root):
         return FileResult(path, CREATED)
     return FileResult(path, SKIPPED)
 

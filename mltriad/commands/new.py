@@ -193,7 +193,7 @@ def _refuse_existing(
 
 
 def _create(root: Path, kind: str, path: str, text: str, number: int | None = None) -> NewResult:
-    if not write_file(root / path, text.encode("utf-8"), replace=False):
+    if not write_file(root / path, text.encode("utf-8"), replace=False, inside=root):
         raise MltriadError(f"{path} appeared while it was being created; it was left as it is")
     placeholders = len(find_placeholders(text))
     return NewResult(kind, path, placeholders, [FileResult(path, CREATED)], number)
@@ -237,7 +237,7 @@ def _new_eval_set(root: Path, templates: Path, policy: Policy, name: str, path: 
     text = render((templates / "eval-set.yaml").read_text("utf-8"), fields(values))
     result = _create(root, "eval-set", path, text)
     spec_text = render((templates / "label-spec.md").read_text("utf-8"), fields(values))
-    if write_file(root / spec, spec_text.encode("utf-8"), replace=False):
+    if write_file(root / spec, spec_text.encode("utf-8"), replace=False, inside=root):
         result.files.append(FileResult(spec, CREATED, "the label specification"))
     else:
         result.files.append(FileResult(spec, SKIPPED, "exists; the evaluation set names it"))
@@ -295,7 +295,7 @@ def _new_decision(
     if old is not None:
         old_path, old_text = old
         updated = _mark_superseded(old_text, label)
-        write_file(root / old_path, updated.encode("utf-8"), replace=True)
+        write_file(root / old_path, updated.encode("utf-8"), replace=True, inside=root)
         result.files.append(FileResult(old_path, OVERWRITTEN, f"status: superseded by {label}"))
     return result
 

@@ -134,7 +134,7 @@ def sign_off(root: Path, request: SignRequest) -> SignResult:
     if key is not None:
         data["signature"] = sign(payload(data), key)
         verified = _check_own_signature(data, member, policy)
-    write_file(root / target, render(data))
+    write_file(root / target, render(data), inside=root)
     return SignResult(target, data, kind, previous, False, policy.identity, verified)
 
 
