@@ -21,7 +21,7 @@ import yaml
 from mltriad.artifacts import Repository, digest_bytes
 from mltriad.documents import parse_yaml
 from mltriad.findings import Finding, ParseError, finding, rule
-from mltriad.policy import Policy
+from mltriad.policy import POLICY_PATH, Policy
 from mltriad.schemas import validate
 from mltriad.snapshot import Snapshot, WorkTree, normalize
 
@@ -52,10 +52,13 @@ def located(signoff_dir: str, path: str) -> tuple[str, str] | None:
 
 
 def governed_kind(repo: Repository, path: str) -> str | None:
-    """The kind of a path that needs sign-off under the policy, or None."""
+    """The kind of a path that needs sign-off under the policy, or None. A triad.yaml in
+    any folder below is a policy: commands run in that folder would obey it."""
     clean = normalize(path)
     if clean is None or clean.startswith(repo.policy.signoff_dir + "/"):
         return None
+    if clean.rsplit("/", 1)[-1] == POLICY_PATH:
+        return "policy"
     kind = repo.kind_of(clean)
     return kind if kind in GOVERNED_KINDS else None
 

@@ -248,3 +248,23 @@ def test_new_does_not_write_through_a_folder_that_leads_out(tmp_path: Path) -> N
     result = run(["new", "decision", "use-a-linked-folder"], cwd=team.path)
     assert result.returncode == 2, result.stdout + result.stderr
     assert sorted(p.name for p in outside.iterdir()) == before
+
+
+# -- nested policies ----------------------------------------------------------------------------
+def test_a_nested_policy_added_by_the_change_needs_every_role(tmp_path: Path) -> None:
+    team = Team(tmp_path / "repo")
+    team.branch()
+    (team.path / "team-b").mkdir()
+    (team.path / "team-b" / "triad.yaml").write_text(
+        "version: 1\nroles:\n  ml-engineer:\n    members:\n"
+        "      - {name: Mallory Moriarty, email: mallory@example.org}\n"
+        "require:\n  model-card: [ml-engineer]\n",
+        encoding="utf-8",
+    )
+    team.commit("A policy of our own", who="mallory")
+    result = team.gate()
+    assert [(r.artifact, r.kind) for r in result.rows] == [("team-b/triad.yaml", "policy")]
+    assert not result.passed and rules_of(result) == {"MT401"}
+    for role in ("ml-engineer", "product-manager", "domain-expert"):
+        team.sign_and_commit("team-b/triad.yaml", role)
+    assert team.gate().passed
