@@ -268,3 +268,21 @@ def test_a_nested_policy_added_by_the_change_needs_every_role(tmp_path: Path) ->
     for role in ("ml-engineer", "product-manager", "domain-expert"):
         team.sign_and_commit("team-b/triad.yaml", role)
     assert team.gate().passed
+
+
+# -- what a sign-off signs ----------------------------------------------------------------------
+def test_a_change_of_mode_or_line_endings_only_needs_no_sign_off(tmp_path: Path) -> None:
+    """The digest covers the content with line endings normalised, not the mode: the
+    gate agrees with it."""
+    team = Team(tmp_path / "repo")
+    team.branch()
+    team.git("update-index", "--chmod=+x", CARD)
+    team.git("commit", "-q", "-m", "Make the card executable", who="mallory")
+    card = team.path / CARD
+    card.write_bytes(card.read_bytes().replace(b"\n", b"\r\n"))
+    team.commit("Windows line endings", who="mallory")
+    result = team.gate()
+    assert (result.rows, result.passed) == ([], True)
+    team.edit(CARD)
+    team.commit("And a real edit", who="mallory")
+    assert rules_of(team.gate()) == {"MT401"}

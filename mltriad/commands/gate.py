@@ -23,7 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from mltriad.artifacts import Repository, is_not_a_record
+from mltriad.artifacts import Repository, digest_bytes, is_not_a_record
 from mltriad.errors import GitError, MltriadError
 from mltriad.findings import Finding, ParseError, finding, rule
 from mltriad.gitrepo import FETCH_HINT, Change, Commit, GitRepo, GitTree, is_null
@@ -53,6 +53,7 @@ from mltriad.snapshot import glob_regex
 _DEFAULT_BASES = ("origin/HEAD", "origin/main", "origin/master", "main", "master")
 _SUBMODULE = "160000"
 _SYMLINK = "120000"
+_REGULAR_FILE = ("100644", "100755")
 _KEY_EXAMPLE = "~/.ssh/id_ed25519"
 
 
@@ -299,9 +300,24 @@ def requirements(
         after = _file(repo, change.new_blob, change.new_mode)
         if before is None and after is None:
             continue
+        if _same_signed_content(change, before, after):
+            continue
         kind_of_change = "added" if before is None else "removed" if after is None else "modified"
         needs.append(requirement(policy, kind, change.path, kind_of_change, after, before))
     return needs
+
+
+def _same_signed_content(change: Change, before: bytes | None, after: bytes | None) -> bool:
+    """A change of the executable bit, or of line endings only, leaves what a sign-off
+    signs as it was: the digest covers the content with line endings normalised, never
+    the file's mode."""
+    return (
+        before is not None
+        and after is not None
+        and change.old_mode in _REGULAR_FILE
+        and change.new_mode in _REGULAR_FILE
+        and digest_bytes(before) == digest_bytes(after)
+    )
 
 
 def _file(repo: GitRepo, blob: str | None, mode: str) -> bytes | None:
