@@ -352,11 +352,14 @@ def signoff(
 def gate(base: str | None, head: str | None, fmt: str | None) -> int:
     """Decide whether HEAD may merge into BASE: every required sign-off must count.
 
-    The change is everything from merge-base(BASE, HEAD) to HEAD; renames count as a
-    deletion plus an addition. triad.yaml (roles, members, keys, requirements) is read
-    from BASE, never from the change. Each added, modified or deleted model card,
-    decision record, evaluation set, and triad.yaml itself, needs a record from every
-    required role, for the exact version at HEAD, by a member of the role whose identity
+    The change is what merging HEAD into BASE would land, compared with BASE: GitHub's
+    merge commit for a pull request, else the merge git computes (renames followed),
+    which is HEAD itself when HEAD is up to date; a merge that conflicts cannot be
+    decided (exit 2). Renames count as a deletion plus an addition. triad.yaml (roles,
+    members, keys, requirements) is read from BASE, never from the change. Each added,
+    modified or deleted model card, decision record, evaluation set, and any triad.yaml,
+    needs a record from every required role, for the exact version that lands, by a
+    member of the role whose identity
     holds (commit author, or SSH signature). Each blocking finding names the artifact,
     the role, who may sign and the command to run.
 

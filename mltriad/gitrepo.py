@@ -322,6 +322,36 @@ class GitRepo:
             return False
         return True
 
+    def merge_result(self, base: str, head: str) -> str:
+        """The tree that merging `head` into `base` gives, computed as `git merge` would
+        (the ort strategy, renames followed), without touching the work tree or the refs.
+        GitError when the merge conflicts: what lands is then not known yet."""
+        if self.is_ancestor(base, head):
+            return head  # the merge is a fast-forward, or a merge commit with head's tree
+        done = run_git(["merge-tree", "--write-tree", "--no-messages", base, head], self.root)
+        first = done.stdout.split("\n", 1)[0].strip()
+        if done.returncode == 0 and _FULL_SHA.match(first):
+            return first
+        if done.returncode == 1 and _FULL_SHA.match(first):
+            # Each conflicted file is listed once per stage: `MODE OID STAGE<TAB>PATH`.
+            paths = dict.fromkeys(
+                line.split("\t", 1)[1] for line in done.stdout.splitlines()[1:] if "\t" in line
+            )
+            named = f" in {', '.join(list(paths)[:5])}" if paths else ""
+            raise GitError(
+                f"merging {head[:12]} into {base[:12]} conflicts{named}, so what would land "
+                "is not known yet",
+                hint="Merge the base into the branch (or rebase it), resolve the conflicts, "
+                "sign what changed, and run the gate again.",
+            )
+        raise GitError(
+            f"git cannot compute the merge of {head[:12]} into {base[:12]}: "
+            f"{(done.stderr or done.stdout).strip() or 'git merge-tree failed'}",
+            hint="The gate needs git 2.38 or later (`git merge-tree --write-tree`) to judge "
+            "a branch that is not up to date with its base; update git, or merge the base "
+            "into the branch first.",
+        )
+
     def merge_base(self, base: str, head: str) -> str:
         try:
             out = self._run("merge-base", base, head)

@@ -420,8 +420,9 @@ def test_git_processes_do_not_grow_with_the_change(
         team.commit(f"Edit {path}", who="ada")
         team.sign_all(path, roles)
     assert len(team.gate().rows) == 3
-    # the base's and head's full ref names, base and head trees, the change, its commits,
-    # their per-parent diffs: 8 processes
+    # the base's and head's full ref names, the merge base, whether the merge is a
+    # fast-forward, base and head trees, the change, its commits, their per-parent diffs:
+    # 9 processes
     assert calls == one_artifact
     assert sorted(calls) == [
         "diff-tree",
@@ -431,6 +432,7 @@ def test_git_processes_do_not_grow_with_the_change(
         "log",
         "ls-tree",
         "ls-tree",
+        "merge-base",
         "merge-base",
     ]
 

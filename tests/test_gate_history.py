@@ -286,3 +286,80 @@ def test_a_change_of_mode_or_line_endings_only_needs_no_sign_off(tmp_path: Path)
     team.edit(CARD)
     team.commit("And a real edit", who="mallory")
     assert rules_of(team.gate()) == {"MT401"}
+
+
+# -- what lands: the merge result, not the branch's own diff -----------------------------------
+@pytest.mark.parametrize("newer", ["main's edit", "the branch's work"])
+def test_criss_cross_history_is_judged_by_what_the_merge_lands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, newer: str
+) -> None:
+    """main and the branch each merged the other; the branch's merge kept the card as it
+    was before main's signed edit. There are two merge bases, and from the one git names
+    first (the newer) the branch's own diff can show nothing; merging it into main lands
+    the old, unsigned card all the same."""
+
+    def dated(day: int) -> None:
+        stamp = f"2026-0{day}-01T12:00:00Z"
+        monkeypatch.setenv("GIT_AUTHOR_DATE", stamp)
+        monkeypatch.setenv("GIT_COMMITTER_DATE", stamp)
+
+    dated(1)
+    team = Team(tmp_path / "repo")
+    start = team.git("rev-parse", "HEAD").strip()
+    dated(2 if newer == "the branch's work" else 3)
+    team.edit(CARD, "\nMain's signed paragraph.\n")
+    team.commit("Main edits the card", who="ada")
+    team.sign_all(CARD)
+    signed = team.git("rev-parse", "HEAD").strip()
+    dated(3 if newer == "the branch's work" else 2)
+    team.branch("change", start)
+    team.edit("docs/notes.md", "Unrelated notes.\n")
+    team.commit("Unrelated work", who="mallory")
+    unrelated = team.git("rev-parse", "HEAD").strip()
+    dated(4)
+    team.git("checkout", "-q", "main")
+    team.git("merge", "-q", "--no-edit", unrelated, who="ada")
+    team.git("checkout", "-q", "change")
+    team.git("merge", "-q", "--no-edit", "--no-commit", signed, who="mallory")
+    team.git("checkout", start, "--", CARD)  # keep the card as it was
+    team.git("commit", "-q", "--no-edit", who="mallory")
+    assert len(team.git("merge-base", "--all", "main", "change").split()) == 2
+    result = team.gate()
+    assert not result.passed
+    assert [(r.artifact, r.change) for r in result.rows] == [(CARD, "modified")]
+    assert rules_of(result) == {"MT402"}
+
+
+def test_an_edit_that_the_merge_carries_through_a_rename_needs_sign_off(tmp_path: Path) -> None:
+    """main moves a draft into the governed folder and signs it; an older branch edits
+    the draft. git's merge follows the rename, so the governed card lands with the edit."""
+    team = Team(tmp_path / "repo")
+    draft = "drafts/churn.md"
+    (team.path / "drafts").mkdir()
+    card_text = team.read(CARD).replace("id: fraud-detector", "id: churn")
+    (team.path / draft).write_text(card_text, encoding="utf-8")
+    team.commit("A draft card", who="ada")
+    team.branch("change")
+    team.edit(draft, "\nAn edit nobody signs.\n")
+    team.commit("Edit the draft", who="mallory")
+    team.git("checkout", "-q", "main")
+    team.git("mv", draft, "model-cards/churn.md")
+    team.commit("Promote the draft", who="ada")
+    team.sign_all("model-cards/churn.md")
+    team.git("checkout", "-q", "change")
+    result = team.gate()
+    assert not result.passed
+    assert [(f.rule, f.path) for f in result.findings] == [("MT402", "model-cards/churn.md")]
+    assert "the merge followed a rename into it" in result.findings[0].message
+
+
+def test_a_conflicting_merge_cannot_be_decided(tmp_path: Path) -> None:
+    team = change_card(tmp_path)
+    team.sign_all(CARD)
+    team.git("checkout", "-q", "main")
+    team.edit(CARD, "\nA paragraph main adds in the same place.\n")
+    team.commit("Main edits the card too", who="ada")
+    team.git("checkout", "-q", "change")
+    result = run(["gate", "--base", "main"], cwd=team.path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert f"conflicts in {CARD}, so what would land is not known yet" in result.stderr

@@ -125,27 +125,37 @@ def gate(
         base_tree = repo.tree(base_sha, f"base commit {base_sha[:12]} ({refs.base})")
         policy = base_policy(base_tree)
         head_tree = repo.tree(head_sha, f"head commit {head_sha[:12]} ({refs.head})")
-        changes = repo.changes(fork, head_sha)
-        needs = requirements(repo, changes, policy, head_tree)
-        records = _records(head_tree, policy, needs)
-        prove = _prover(repo, policy, fork, head_sha, records, base_tree)
+        # Judge what lands: the base against the merge result, so several merge bases,
+        # renames the merge follows and content carried in by merges cannot escape.
+        landing = (
+            repo.resolve(refs.merged) if refs.merged else repo.merge_result(base_sha, head_sha)
+        )
+        lands = head_tree if landing == head_sha else repo.tree(landing, _landing_label(refs))
+        changes = repo.changes(base_sha, landing)
+        needs = requirements(repo, changes, policy, lands)
+        records = _records(lands, policy, needs)
+        carried = {p for p in records if lands.blob_id(p) != head_tree.blob_id(p)}
+        prove = _prover(repo, policy, base_sha, head_sha, records, base_tree, carried)
         rows = [
             evaluate(
                 need, policy, {r: records.get(_path(policy, need, r)) for r in need.roles}, prove
             )
             for need in needs
         ]
+        # An artifact the merge gives another version than the branch has: one finding
+        # that says why, rather than a stale sign-off per role.
+        unsigned = [need for need, row in zip(needs, rows, strict=True) if not row.complete]
+        drifted = merge_changes(unsigned, head_tree, lands, refs)
+        drifted_paths = {f.path for f in drifted}
         found = [
             cell_finding(row, cell, policy, refs)
             for row in rows
             for cell in row.cells
-            if not cell.signed
+            if not cell.signed and row.artifact not in drifted_paths
         ]
-        found.extend(symlinked_artifacts(head_tree, policy))
-        found.extend(case_variants(changes, policy, head_tree))
-        if refs.merged is not None:
-            merged = repo.tree(repo.resolve(refs.merged), f"merge commit ({refs.merged})")
-            found.extend(merge_changes(needs, head_tree, merged, refs))
+        found.extend(drifted)
+        found.extend(symlinked_artifacts(lands, policy))
+        found.extend(case_variants(changes, policy, lands))
     result = GateResult(rows, list(dict.fromkeys(found)), policy, refs, base_sha, head_sha, fork)
     result.notes = _notes(result)
     return result
@@ -434,19 +444,25 @@ def _reaches(pattern: str, folder: str) -> bool:
     return True
 
 
+def _landing_label(refs: Refs) -> str:
+    if refs.merged:
+        return f"merge commit ({refs.merged})"
+    return f"the merge of {refs.head} into {refs.base}"
+
+
 def merge_changes(
     needs: Iterable[Requirement], head: GitTree, merged: GitTree, refs: Refs
 ) -> list[Finding]:
-    """Artifacts that merging the pull request would give another content than the one
-    signed (the base changed them too since the branch started)."""
+    """Artifacts that land with another content than the branch gave them (the base
+    changed them too, or the merge followed a rename into them)."""
     return [
         finding(
             STALE,
             need.artifact,
-            f"{need.artifact} is signed as it is on the pull request ({refs.head}), but "
-            f"merging it into the base ({refs.base}) gives another version, since the "
-            "base changed it too; nobody signed that version. Merge or rebase the branch "
-            "onto the base, then sign the result",
+            f"{need.artifact} is not what the branch ({refs.head}) has: merging it into "
+            f"the base ({refs.base}) gives another version (the base changed it too, or "
+            "the merge followed a rename into it), and nobody signed that version. Merge "
+            "or rebase the branch onto the base, then sign the result",
         )
         for need in needs
         if head.blob_id(need.artifact) != merged.blob_id(need.artifact)
@@ -474,12 +490,16 @@ def _records(tree: GitTree, policy: Policy, needs: Iterable[Requirement]) -> dic
 def _prover(
     repo: GitRepo,
     policy: Policy,
-    fork: str,
+    base: str,
     head: str,
     records: Mapping[str, bytes],
     base_tree: GitTree,
+    carried: set[str],
 ) -> Prover:
-    writers = repo.last_writers(fork, head, records, policy.signoff_dir)
+    """How identity is proven. A record that lands with other content than the branch
+    gave it (`carried`: the merge made it) was written by nobody in the change."""
+    writers = repo.last_writers(base, head, records, policy.signoff_dir)
+    writers.update(dict.fromkeys(carried))
     if policy.identity == "signature":
         return _signature_prover(policy, writers, base_tree)
     return _author_prover(writers, base_tree)
