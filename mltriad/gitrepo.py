@@ -464,7 +464,26 @@ class GitRepo:
             return dict.fromkeys(wanted)
         changed = self.paths_changed_per_parent(commits.values(), under)
         writers = {path: _writer(path, until, commits, changed) for path in wanted}
+        for path, writer in writers.items():
+            if writer is not None and len(writer.parents) > 1 and self._merged_alone(writer, path):
+                writers[path] = None
         return {path: self.author(w) if w else None for path, w in writers.items()}
+
+    def _merged_alone(self, merge: Commit, path: str) -> bool:
+        """Whether a merge holds the version of `path` that git's own merge of its parents
+        gives: the merge combined others' edits and resolved nothing, so its author did
+        not write that content ("Update branch"). An octopus merge counts as automatic."""
+        if len(merge.parents) != 2:
+            return True
+        done = run_git(["merge-tree", "--write-tree", "--no-messages", *merge.parents], self.root)
+        tree = done.stdout.split("\n", 1)[0].strip()
+        if done.returncode != 0 or not _FULL_SHA.match(tree):
+            return False  # a conflict there: the merge's author resolved it
+        return self._blob_at(tree, path) == self._blob_at(merge.sha, path)
+
+    def _blob_at(self, treeish: str, path: str) -> str | None:
+        found = self._object(f"{treeish}:{self._repo_path(path)}")
+        return found[0] if found is not None else None
 
     # -- trees and blobs ---------------------------------------------------------------
     def changes(self, old: str, new: str) -> list[Change]:

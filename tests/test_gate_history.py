@@ -8,13 +8,16 @@ rewrites history, and a sign-off record that is a symbolic link.
 from __future__ import annotations
 
 import json
+import os
+import re
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from mltriad.commands.gate import gate
 from mltriad.errors import GitError
-from tests.helpers import CARD, run
+from tests.helpers import CARD, author_env, run
 from tests.helpers.signing import MEMBER_OF, Team, change_card, rules_of
 
 
@@ -363,3 +366,64 @@ def test_a_conflicting_merge_cannot_be_decided(tmp_path: Path) -> None:
     result = run(["gate", "--base", "main"], cwd=team.path)
     assert result.returncode == 2, result.stdout + result.stderr
     assert f"conflicts in {CARD}, so what would land is not known yet" in result.stderr
+
+
+# -- who wrote a record -------------------------------------------------------------------------
+def test_an_update_branch_merge_does_not_make_its_author_the_writer_of_a_record(
+    tmp_path: Path,
+) -> None:
+    """Grace re-signs on the branch; Mallory edits Grace's record on main; Grace's clean
+    `git merge main` combines the two. No one wrote the record as it lands: the merge
+    resolved nothing, so it does not count as Grace's."""
+    team = Team(tmp_path / "repo")
+    team.sign_and_commit(CARD, "product-manager")  # the base's record, by Grace
+    team.branch()
+    team.edit(CARD)
+    team.commit("Update the model card", who="ada")
+    team.sign_all(CARD)
+    team.git("checkout", "-q", "main")
+    record = team.path / "signoffs" / CARD / "product-manager.yaml"
+    record.write_text(
+        record.read_text(encoding="utf-8").replace(
+            "name: Grace Hopper", "name: Grace Hopper, as Mallory says"
+        ),
+        encoding="utf-8",
+    )
+    team.commit("Touch Grace's record", who="mallory")
+    team.git("checkout", "-q", "change")
+    team.git("merge", "-q", "--no-edit", "main", who="grace")
+    assert "as Mallory says" in record.read_text(encoding="utf-8")
+    result = team.gate()
+    assert not result.passed
+    assert {(f.rule, f.path) for f in result.findings} == {
+        ("MT406", f"signoffs/{CARD}/product-manager.yaml")
+    }
+
+
+def test_a_merge_that_resolves_a_record_is_its_authors_work(tmp_path: Path) -> None:
+    """The honest path: a conflict in the record that the signer resolves by signing
+    again is the signer's own content."""
+    team = Team(tmp_path / "repo")
+    team.sign_and_commit(CARD, "product-manager")
+    team.branch()
+    team.edit(CARD)
+    team.commit("Update the model card", who="ada")
+    team.sign_all(CARD)
+    team.git("checkout", "-q", "main")
+    record = team.path / "signoffs" / CARD / "product-manager.yaml"
+    text = record.read_text(encoding="utf-8")
+    record.write_text(re.sub(r"date: '[^']*'", "date: '1999-01-01T00:00:00Z'", text), "utf-8")
+    team.commit("Another date on main", who="mallory")
+    team.git("checkout", "-q", "change")
+    done = subprocess.run(
+        ["git", "merge", "-q", "--no-edit", "main"],
+        cwd=team.path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **author_env("Grace Hopper", "grace@example.org")},
+        check=False,
+    )
+    assert done.returncode == 1  # the record conflicts
+    team.git("checkout", "--ours", "--", str(record.relative_to(team.path)))
+    team.commit("Merge main; keep my sign-off", who="grace")
+    assert team.gate().passed
