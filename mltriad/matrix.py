@@ -308,6 +308,16 @@ def _judge(
             f"role {record.role}: a record copied from another sign-off counts "
             "for nothing",
         )
+    if policy.repository is not None and record.repository != policy.repository:
+        given = (
+            f"for the repository {record.repository}" if record.repository else "with no repository"
+        )
+        return Problem(
+            MISPLACED.id,
+            f"the record at {record.path} was signed {given}, and triad.yaml's "
+            f"signoff.repository is {policy.repository}: a sign-off given elsewhere "
+            "counts for nothing here",
+        )
     if record.digest != need.digest:
         return Problem(STALE.id, _stale_reason(need, record))
     member = policy.member(role, record.signer_email)

@@ -90,6 +90,7 @@ class Policy:
     require: dict[str, tuple[str, ...]]
     identity: str = "author"
     distinct_signers: bool = True
+    repository: str | None = None  # signoff.repository: the name records must carry
     sections: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     eval_sets: EvalSetRules = field(default_factory=EvalSetRules)
     max_file_bytes: int = 5 * 1024 * 1024
@@ -202,6 +203,7 @@ def _build(doc: Document) -> Policy:
         require=require,
         identity=signoff.get("identity", "author"),
         distinct_signers=bool(signoff.get("distinct_signers", True)),
+        repository=signoff.get("repository"),
         sections=sections,
         eval_sets=eval_rules,
         max_file_bytes=int(data.get("limits", {}).get("max_file_bytes", 5 * 1024 * 1024)),

@@ -151,6 +151,11 @@ class SignOff:
         return str(self.data.get("note", ""))
 
     @property
+    def repository(self) -> str | None:
+        value = self.data.get("repository")
+        return str(value) if value is not None else None
+
+    @property
     def signature(self) -> str | None:
         value = self.data.get("signature")
         return value if isinstance(value, str) else None

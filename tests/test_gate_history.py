@@ -18,7 +18,7 @@ import pytest
 from mltriad.commands.gate import gate
 from mltriad.errors import GitError
 from tests.helpers import CARD, author_env, run
-from tests.helpers.signing import MEMBER_OF, Team, change_card, rules_of
+from tests.helpers.signing import MEMBER_OF, Team, change_card, needs_ssh, rules_of
 
 
 def _unsigned_change_with_a_tag_on_head(tmp_path: Path, tag: str) -> Team:
@@ -427,3 +427,35 @@ def test_a_merge_that_resolves_a_record_is_its_authors_work(tmp_path: Path) -> N
     team.git("checkout", "--ours", "--", str(record.relative_to(team.path)))
     team.commit("Merge main; keep my sign-off", who="grace")
     assert team.gate().passed
+
+
+# -- signatures bound to a repository -----------------------------------------------------------
+@needs_ssh
+def test_a_signed_record_from_another_repository_does_not_count(
+    tmp_path: Path, keys: dict[str, Path]
+) -> None:
+    """Two repositories, one team, the same keys and the same card: a record Grace signed
+    in one verifies in the other, unless each names itself in triad.yaml."""
+
+    def team(name: str) -> Team:
+        signoff = {"identity": "signature", "repository": f"example/{name}"}
+        return Team(tmp_path / name, keys=keys, policy={"signoff": signoff})
+
+    here, there = team("here"), team("there")
+    for t in (here, there):
+        t.branch()
+        t.edit(CARD)
+        t.commit("Update the model card", who="ada")
+    there.sign_all(CARD, key=True)
+    here.sign(CARD, "ml-engineer", "ada", key=True)
+    here.sign(CARD, "domain-expert", "katherine", key=True)
+    record = f"signoffs/{CARD}/product-manager.yaml"
+    (here.path / record).write_bytes((there.path / record).read_bytes())
+    here.commit("Sign-offs, one of them from the other repository", who="ada")
+    result = here.gate()
+    assert not result.passed
+    assert [(f.rule, f.path) for f in result.findings] == [("MT403", record)]
+    assert "signed for the repository example/there" in result.findings[0].message
+    here.sign(CARD, "product-manager", "grace", key=True)
+    here.commit("Grace signs here", who="grace")
+    assert here.gate().passed

@@ -115,6 +115,8 @@ def sign_off(root: Path, request: SignRequest) -> SignResult:
         "digest": digest,
         "date": request.date or now_utc(),
     }
+    if policy.repository is not None:
+        data["repository"] = policy.repository  # inside the signature: not replayable elsewhere
     if request.note:
         data["note"] = request.note
     target = record_path(policy.signoff_dir, request.path, role.id)
@@ -219,7 +221,7 @@ def _existing(snapshot: Snapshot, path: str) -> SignOff | None:
 
 
 def _same_sign_off(previous: SignOff, data: dict[str, Any], signing: bool) -> bool:
-    keys = ("artifact", "role", "digest", "signer")
+    keys = ("artifact", "role", "digest", "signer", "repository")
     same = all(previous.data.get(k) == data.get(k) for k in keys)
     return (
         same
