@@ -164,21 +164,25 @@ def _own_workflow_commands(stdout: str) -> list[str]:
     return commands
 
 
+def _assert_nothing_forged(stdout: str, fmt: str) -> None:
+    lines = stdout.splitlines()
+    assert "All sign-offs verified. Merge allowed." not in lines, stdout
+    assert not any(line.startswith("::warning file=triad.yaml") for line in lines)
+    if fmt == "github":
+        assert all(
+            c.startswith(("::error file=", "::warning file=", "::notice file="))
+            for c in _own_workflow_commands(stdout)
+        )
+
+
 @pytest.mark.parametrize("fmt", ["text", "github"])
 def test_a_file_name_cannot_forge_a_line_of_output(repo: Path, fmt: str) -> None:
     evil = repo / "model-cards" / f"x{FORGED}.md"
     evil.write_text("---\nid: x\n---\n# x\n", encoding="utf-8")
     result = run(["check", "--format", fmt], cwd=repo)
     assert result.returncode == 1, result.stdout + result.stderr
-    lines = result.stdout.splitlines()
-    assert "All sign-offs verified. Merge allowed." not in lines
-    assert not any(line.startswith("::warning file=triad.yaml::forged") for line in lines)
+    _assert_nothing_forged(result.stdout, fmt)
     assert "\\n::warning file=triad.yaml::forged\\nAll sign-offs" in result.stdout
-    if fmt == "github":
-        assert all(
-            c.startswith(("::error file=", "::warning file=", "::notice file="))
-            for c in _own_workflow_commands(result.stdout)
-        )
 
 
 def test_a_signer_name_cannot_forge_a_line_of_the_gate(tmp_path: Path) -> None:
@@ -194,17 +198,10 @@ def test_a_signer_name_cannot_forge_a_line_of_the_gate(tmp_path: Path) -> None:
     team.commit("A name with a payload", who="grace")
     for fmt in ("text", "github"):
         result = run(["gate", "--base", "main", "--format", fmt], cwd=team.path)
-        lines = result.stdout.splitlines()
-        assert "All sign-offs verified. Merge allowed." not in lines, result.stdout
-        assert not any(line.startswith("::warning file=triad.yaml") for line in lines)
+        _assert_nothing_forged(result.stdout, fmt)
         if fmt == "text":  # the table names the signer, escaped on its one line
             assert (
                 "signed by Grace Hopper\\n::warning file=triad.yaml::forged\\nAll" in result.stdout
-            )
-        if fmt == "github":
-            assert all(
-                c.startswith(("::error file=", "::warning file=", "::notice file="))
-                for c in _own_workflow_commands(result.stdout)
             )
 
 
@@ -369,12 +366,9 @@ def test_a_conflicting_merge_cannot_be_decided(tmp_path: Path) -> None:
 
 
 # -- who wrote a record -------------------------------------------------------------------------
-def test_an_update_branch_merge_does_not_make_its_author_the_writer_of_a_record(
-    tmp_path: Path,
-) -> None:
-    """Grace re-signs on the branch; Mallory edits Grace's record on main; Grace's clean
-    `git merge main` combines the two. No one wrote the record as it lands: the merge
-    resolved nothing, so it does not count as Grace's."""
+def _re_signed_on_a_branch(tmp_path: Path) -> tuple[Team, Path]:
+    """Grace's record on main; a branch that edits the card and is signed again by all
+    three; main checked out. Returns the team and Grace's record."""
     team = Team(tmp_path / "repo")
     team.sign_and_commit(CARD, "product-manager")  # the base's record, by Grace
     team.branch()
@@ -382,7 +376,16 @@ def test_an_update_branch_merge_does_not_make_its_author_the_writer_of_a_record(
     team.commit("Update the model card", who="ada")
     team.sign_all(CARD)
     team.git("checkout", "-q", "main")
-    record = team.path / "signoffs" / CARD / "product-manager.yaml"
+    return team, team.path / "signoffs" / CARD / "product-manager.yaml"
+
+
+def test_an_update_branch_merge_does_not_make_its_author_the_writer_of_a_record(
+    tmp_path: Path,
+) -> None:
+    """Grace re-signs on the branch; Mallory edits Grace's record on main; Grace's clean
+    `git merge main` combines the two. No one wrote the record as it lands: the merge
+    resolved nothing, so it does not count as Grace's."""
+    team, record = _re_signed_on_a_branch(tmp_path)
     record.write_text(
         record.read_text(encoding="utf-8").replace(
             "name: Grace Hopper", "name: Grace Hopper, as Mallory says"
@@ -403,14 +406,7 @@ def test_an_update_branch_merge_does_not_make_its_author_the_writer_of_a_record(
 def test_a_merge_that_resolves_a_record_is_its_authors_work(tmp_path: Path) -> None:
     """The honest path: a conflict in the record that the signer resolves by signing
     again is the signer's own content."""
-    team = Team(tmp_path / "repo")
-    team.sign_and_commit(CARD, "product-manager")
-    team.branch()
-    team.edit(CARD)
-    team.commit("Update the model card", who="ada")
-    team.sign_all(CARD)
-    team.git("checkout", "-q", "main")
-    record = team.path / "signoffs" / CARD / "product-manager.yaml"
+    team, record = _re_signed_on_a_branch(tmp_path)
     text = record.read_text(encoding="utf-8")
     record.write_text(re.sub(r"date: '[^']*'", "date: '1999-01-01T00:00:00Z'", text), "utf-8")
     team.commit("Another date on main", who="mallory")
