@@ -7,6 +7,7 @@ an attacker would, on a branch, and asks the gate whether it may merge into main
 from __future__ import annotations
 
 import shutil
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -132,10 +133,9 @@ def _history_with_two_signed_versions(team: Team, *, key: bool = False) -> str:
     team.branch("v2")
     team.edit(CARD, "\nVersion 2 fixes a dangerous claim.\n")
     team.commit("Version 2", who="ada")
+    later = (datetime.now(timezone.utc) + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     for role in CARD_ROLES:
-        team.sign_and_commit(
-            CARD, role, key=key, committer="ada" if key else None, date="2027-01-01T00:00:00Z"
-        )
+        team.sign_and_commit(CARD, role, key=key, committer="ada" if key else None, date=later)
     team.git("checkout", "-q", "main")
     team.git("merge", "-q", "--ff-only", "v2")
     return v1

@@ -18,7 +18,13 @@ import pytest
 from mltriad.commands.gate import gate
 from mltriad.errors import GitError
 from tests.helpers import CARD, author_env, run
-from tests.helpers.signing import MEMBER_OF, Team, change_card, needs_ssh, rules_of
+from tests.helpers.signing import (
+    MEMBER_OF,
+    Team,
+    change_card,
+    needs_ssh,
+    rules_of,
+)
 
 
 def _unsigned_change_with_a_tag_on_head(tmp_path: Path, tag: str) -> Team:
@@ -455,3 +461,40 @@ def test_a_signed_record_from_another_repository_does_not_count(
     here.sign(CARD, "product-manager", "grace", key=True)
     here.commit("Grace signs here", who="grace")
     assert here.gate().passed
+
+
+# -- dates the replay check trusts --------------------------------------------------------------
+@pytest.mark.parametrize("mode", ["author", "signature"])
+def test_a_record_dated_far_ahead_on_the_base_does_not_block_honest_sign_offs(
+    tmp_path: Path, mode: str, request: pytest.FixtureRequest
+) -> None:
+    """A record-only change needs no sign-off, so Mallory can put a record dated 2099 on
+    main. It must not make every later honest sign-off of that role look like a replay."""
+    options: dict[str, object] = {}
+    if mode == "signature":
+        if needs_ssh.args[0] is not False and needs_ssh.kwargs.get("condition", False):
+            pytest.skip("ssh-keygen is not installed")
+        options = {"identity": "signature", "keys": request.getfixturevalue("keys")}
+    team = Team(tmp_path / "repo", **options)  # type: ignore[arg-type]
+    team.forge(CARD, "product-manager", "grace")
+    record = team.path / "signoffs" / CARD / "product-manager.yaml"
+    record.write_text(
+        re.sub(r"date: '?[^'\n]*'?", "date: '2099-01-01T00:00:00Z'", record.read_text("utf-8")),
+        "utf-8",
+    )
+    team.commit("A record from the future", who="mallory")
+    team.branch()
+    team.edit(CARD)
+    team.commit("Update the model card", who="ada")
+    team.sign_all(CARD, key=mode == "signature")
+    assert team.gate().passed
+
+
+def test_a_record_dated_in_the_future_does_not_count(tmp_path: Path) -> None:
+    team = change_card(tmp_path)
+    team.sign_all(CARD, ("ml-engineer", "domain-expert"))
+    team.sign_and_commit(CARD, "product-manager", date="2099-01-01T00:00:00Z")
+    result = team.gate()
+    assert not result.passed and rules_of(result) == {"MT410"}
+    cell = result.rows[0].cell("product-manager")
+    assert cell is not None and "in the future" in cell.reason

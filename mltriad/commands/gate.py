@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -502,7 +503,7 @@ def _prover(
     writers.update(dict.fromkeys(carried))
     if policy.identity == "signature":
         return _signature_prover(policy, writers, base_tree)
-    return _author_prover(writers, base_tree)
+    return _author_prover(policy, writers, base_tree)
 
 
 def _not_in_change(record: SignOff, rule_id: str) -> Problem:
@@ -513,7 +514,9 @@ def _not_in_change(record: SignOff, rule_id: str) -> Problem:
     )
 
 
-def _author_prover(writers: Mapping[str, Commit | None], base_tree: GitTree) -> Prover:
+def _author_prover(
+    policy: Policy, writers: Mapping[str, Commit | None], base_tree: GitTree
+) -> Prover:
     def prove(record: SignOff, member: Member) -> Problem | None:
         writer = writers.get(record.path)
         if writer is None:
@@ -528,7 +531,7 @@ def _author_prover(writers: Mapping[str, Commit | None], base_tree: GitTree) -> 
             )
         # Commits of a branch that was never merged are in the change once it is merged
         # in: an abandoned version's sign-offs would otherwise count again.
-        return _replayed(record, base_tree)
+        return _replayed(record, base_tree, policy)
 
     return prove
 
@@ -544,25 +547,27 @@ def _signature_prover(
         problem = check_signature(record, member)
         if problem is not None:
             return problem
-        return _replayed(record, base_tree)
+        return _replayed(record, base_tree, policy)
 
     return prove
 
 
-def _replayed(record: SignOff, base_tree: GitTree) -> Problem | None:
+def _replayed(record: SignOff, base_tree: GitTree, policy: Policy) -> Problem | None:
     """A record older than the base's record in its place was restored from history (or
-    merged in from a branch that was never merged)."""
-    try:
-        raw = base_tree.read_bytes(record.path) if base_tree.exists(record.path) else None
-    except ParseError:
-        return None  # oversized: no date to compare with, as if there were no record
-    if raw is None:
-        return None
-    older, _ = read_record(record.path, raw)
-    if older is None:
-        return None
-    mine, theirs = record.when, older.when
-    if mine is not None and theirs is not None and mine < theirs:
+    merged in from a branch that was never merged). Only a base record that stands as a
+    sign-off there sets the bar: records can change on the base without review (a
+    record-only change needs no sign-off), and a forged date far ahead would otherwise
+    make every later honest sign-off look like a replay."""
+    now = datetime.now(timezone.utc)
+    if record.when is not None and record.when > now + _CLOCK_SKEW:
+        return Problem(
+            REPLAYED.id,
+            f"the record is dated {record.date}, in the future: sign again with the "
+            "machine's clock right",
+        )
+    older = _trusted_base_record(record.path, base_tree, policy, now)
+    mine, theirs = record.when, older.when if older is not None else None
+    if older is not None and mine is not None and theirs is not None and mine < theirs:
         return Problem(
             REPLAYED.id,
             f"the record is dated {record.date}, older than the one "
@@ -570,6 +575,38 @@ def _replayed(record: SignOff, base_tree: GitTree) -> Problem | None:
             "sign-off restored from history does not count",
         )
     return None
+
+
+_CLOCK_SKEW = timedelta(days=1)
+
+
+def _trusted_base_record(
+    path: str, base_tree: GitTree, policy: Policy, now: datetime
+) -> SignOff | None:
+    """The base's record at `path` when it is a sign-off of the base's version: by a
+    member of its role, for that version's digest, with a signature that verifies in
+    signature mode, and not dated in the future. None otherwise."""
+    try:
+        raw = base_tree.read_bytes(path) if base_tree.exists(path) else None
+    except ParseError:
+        return None  # oversized: no date to compare with, as if there were no record
+    if raw is None:
+        return None
+    older, _ = read_record(path, raw)
+    if older is None or older.when is None or older.when > now + _CLOCK_SKEW:
+        return None
+    member = policy.member(older.role, older.signer_email)
+    if member is None or not base_tree.exists(older.artifact):
+        return None
+    try:
+        current = digest_bytes(base_tree.read_bytes(older.artifact))
+    except ParseError:
+        return None
+    if older.digest != current:
+        return None
+    if policy.identity == "signature" and signature_prover(policy)(older, member) is not None:
+        return None
+    return older
 
 
 # -- findings and report ----------------------------------------------------------------------
