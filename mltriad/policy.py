@@ -9,7 +9,7 @@ from typing import Any
 
 from mltriad.documents import Document, parse_yaml
 from mltriad.errors import ConfigError
-from mltriad.findings import Finding, ParseError, define, finding, rule
+from mltriad.findings import Finding, ParseError, Severity, define, finding, rule
 from mltriad.schemas import validate
 from mltriad.snapshot import Snapshot, enclosing_work_tree
 
@@ -124,13 +124,15 @@ class Policy:
 
 
 def load_policy(snapshot: Snapshot, *, path: str = POLICY_PATH) -> Policy:
-    """Read and validate triad.yaml; any problem at all is a ConfigError naming file and line.
+    """Read and validate triad.yaml; any error in it is a ConfigError naming file and line
+    (warnings, such as a role without members yet, are not flaws).
 
     The gate uses this for the base policy: a policy with a flaw cannot be trusted.
     """
     policy, findings = read_policy(snapshot, path=path)
-    if findings:
-        raise policy_error(path, findings)
+    errors = [f for f in findings if f.blocks]
+    if errors:
+        raise policy_error(path, errors)
     return policy
 
 
@@ -241,6 +243,18 @@ def _consistency(policy: Policy, doc: Document) -> Iterable[Finding]:
                 col,
             )
     for role in policy.roles.values():
+        if not role.members:
+            line, col = doc.locate(["roles", role.id, "members"])
+            yield finding(
+                ROSTER,
+                doc.path,
+                f"the role '{role.id}' has no members yet, so nobody can sign for it and "
+                "the merge gate blocks every change that needs it; add its people under "
+                f"roles.{role.id}.members (name and email)",
+                line,
+                col,
+                Severity.WARNING,
+            )
         seen: set[str] = set()
         for i, member in enumerate(role.members):
             if member.email.lower() in seen:

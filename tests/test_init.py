@@ -94,7 +94,15 @@ def test_git_status_shows_every_file_init_wrote(tmp_path: Path) -> None:
 def test_without_example_check_passes_and_roles_have_no_members(tmp_path: Path) -> None:
     result = init(tmp_path / "plain")
     assert {f.path for f in result.files} == BASE_FILES
-    assert check(tmp_path / "plain").findings == []
+    found = check(tmp_path / "plain").findings
+    # Nothing blocks a commit, but each empty role is named: the gate would block.
+    assert [(f.rule, f.severity.value) for f in found] == [("MT203", "warning")] * 3
+    assert [f.message for f in found] == [
+        f"the role '{role}' has no members yet, so nobody can sign for it and the merge "
+        f"gate blocks every change that needs it; add its people under roles.{role}.members "
+        "(name and email)"
+        for role in ("ml-engineer", "product-manager", "domain-expert")
+    ]
     policy = yaml.safe_load((tmp_path / "plain" / "triad.yaml").read_text(encoding="utf-8"))
     assert {role: body["members"] for role, body in policy["roles"].items()} == {
         "ml-engineer": [],
