@@ -255,3 +255,15 @@ def test_after_a_double_dash_every_argument_is_a_path(repo: Path) -> None:
     assert plain.returncode == through_click.returncode == 1
     assert plain.stdout == through_click.stdout
     assert "model-cards/-odd.md:" in plain.stdout
+
+
+def test_a_refused_card_gets_no_verdict_on_its_targets(repo: Path) -> None:
+    break_card(repo)
+    result = invoke(["-C", str(repo), "check", "model-cards/fraud-detector.md"])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert "model-cards/fraud-detector.md: meets targets" not in lines
+    assert (
+        "model-cards/fraud-detector.md: 1 error above; targets are judged once the card is valid"
+        in lines
+    )

@@ -25,6 +25,7 @@ from mltriad.policy import (
 )
 from mltriad.rules import Context, run_checks
 from mltriad.rules.references import DUPLICATE_ID
+from mltriad.rules.target_rules import VERDICT_RULES
 from mltriad.snapshot import WorkTree
 
 
@@ -87,7 +88,26 @@ def _check(root: Path, paths: Sequence[str] | None) -> CheckResult:
         found.extend(run_checks(repo.load(path, kind), ctx))
     if full:
         found.extend(_duplicate_ids(repo))
-    return CheckResult(sorted(set(found)), checked, ctx.verdicts, notes)
+    return CheckResult(sorted(set(found)), checked, _verdicts(ctx.verdicts, found), notes)
+
+
+def _verdicts(verdicts: dict[str, str], found: list[Finding]) -> dict[str, str]:
+    """A card with errors of its own (not about its targets) gets no verdict on its
+    targets, but a word about its errors: 'meets targets' under a refused card would read
+    as a pass."""
+    errors: dict[str, int] = defaultdict(int)
+    for f in found:
+        if f.blocks and f.rule not in VERDICT_RULES:
+            errors[f.path] += 1
+    return {
+        path: (
+            f"{errors[path]} error{'s' if errors[path] != 1 else ''} above; targets are "
+            "judged once the card is valid"
+            if errors[path]
+            else verdict
+        )
+        for path, verdict in verdicts.items()
+    }
 
 
 ROLES = ("ml-engineer", "product-manager", "domain-expert")

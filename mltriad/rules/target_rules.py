@@ -116,6 +116,22 @@ CONFLICTING_RESULTS = define(
     fix="Keep one result per metric, slice and evaluation set.",
 )
 
+# The findings a card's verdict line sums up; any other error makes the card itself invalid.
+VERDICT_RULES = frozenset(
+    r.id
+    for r in (
+        BELOW_TARGET,
+        ABOVE_TARGET,
+        MISSING_RESULT,
+        STALE_RESULT,
+        UNKNOWN_SLICE,
+        NO_INDEPENDENT_SET,
+        UNPINNED_RESULT,
+        UNREADABLE_VALUE,
+        CONFLICTING_RESULTS,
+    )
+)
+
 _ENFORCED = ("candidate", "production")
 
 
