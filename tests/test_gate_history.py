@@ -498,3 +498,20 @@ def test_a_record_dated_in_the_future_does_not_count(tmp_path: Path) -> None:
     assert not result.passed and rules_of(result) == {"MT410"}
     cell = result.rows[0].cell("product-manager")
     assert cell is not None and "in the future" in cell.reason
+
+
+# -- advice a signer can act on -----------------------------------------------------------------
+def test_a_sign_off_written_but_not_committed_is_named_as_such(tmp_path: Path) -> None:
+    team = change_card(tmp_path)
+    team.sign_all(CARD, ("ml-engineer", "product-manager"))
+    team.sign(CARD, "domain-expert", "katherine")  # written, not committed
+    result = run(["gate", "--base", "main"], cwd=team.path)
+    assert result.returncode == 1
+    record = f"signoffs/{CARD}/domain-expert.yaml"
+    assert (
+        f"{record}:1:1: error MT401: {CARD} (modified) needs the domain-expert sign-off: "
+        f"{record} is not committed: commit it as yourself "
+        f'(`git add {record} && git commit -m "Sign off {CARD} as domain-expert"`).'
+    ) in result.stdout.splitlines()
+    team.commit("Sign off", who="katherine")
+    assert team.gate().passed

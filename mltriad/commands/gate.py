@@ -148,8 +148,9 @@ def gate(
         unsigned = [need for need, row in zip(needs, rows, strict=True) if not row.complete]
         drifted = merge_changes(unsigned, head_tree, lands, refs)
         drifted_paths = {f.path for f in drifted}
+        pending = _uncommitted_records(repo, head_sha, head_tree, rows, policy)
         found = [
-            cell_finding(row, cell, policy, refs)
+            cell_finding(row, cell, policy, refs, pending)
             for row in rows
             for cell in row.cells
             if not cell.signed and row.artifact not in drifted_paths
@@ -445,6 +446,32 @@ def _reaches(pattern: str, folder: str) -> bool:
     return True
 
 
+def _uncommitted_records(
+    repo: GitRepo, head: str, head_tree: GitTree, rows: Iterable[Row], policy: Policy
+) -> frozenset[str]:
+    """Records of unsigned cells that the working tree has with other content than the
+    gated commit: when the gate judges the checked-out commit, the likely reason."""
+    if head != repo.resolve("HEAD"):
+        return frozenset()
+    folder = repo.root / repo.prefix if repo.prefix else repo.root
+    pending = set()
+    for row in rows:
+        for cell in row.cells:
+            path = record_path(policy.signoff_dir, row.artifact, cell.role)
+            local = folder / path
+            if cell.signed or not local.is_file() or local.is_symlink():
+                continue
+            if local.stat().st_size > policy.max_file_bytes:
+                continue
+            try:
+                committed = head_tree.read_bytes(path) if head_tree.exists(path) else None
+            except ParseError:
+                committed = None
+            if committed != local.read_bytes():
+                pending.add(path)
+    return frozenset(pending)
+
+
 def _landing_label(refs: Refs) -> str:
     if refs.merged:
         return f"merge commit ({refs.merged})"
@@ -620,9 +647,22 @@ def signoff_command(row: Row, role: str, policy: Policy, refs: Refs) -> str:
     return command
 
 
-def cell_finding(row: Row, cell: Cell, policy: Policy, refs: Refs) -> Finding:
-    """A blocking finding for a sign-off that does not count, with the way to fix it."""
+def cell_finding(
+    row: Row, cell: Cell, policy: Policy, refs: Refs, uncommitted: frozenset[str] = frozenset()
+) -> Finding:
+    """A blocking finding for a sign-off that does not count, with the way to fix it.
+    `uncommitted`: records that the working tree holds but the gated commit does not (a
+    sign-off written and not yet committed)."""
     subject = _subject(row)
+    record = record_path(policy.signoff_dir, row.artifact, cell.role)
+    if record in uncommitted:
+        author = " as yourself" if policy.identity == "author" else ""
+        message = (
+            f"{subject} needs the {cell.role} sign-off: {record} is not committed: commit "
+            f'it{author} (`git add {record} && git commit -m "Sign off {row.artifact} as '
+            f'{cell.role}"`).'
+        )
+        return finding(rule(cell.rule or MISSING.id), record, message)
     message = f"{subject} needs the {cell.role} sign-off: {cell.reason}."
     if cell.rule == NO_SIGNER.id:
         message += (
@@ -630,7 +670,6 @@ def cell_finding(row: Row, cell: Cell, policy: Policy, refs: Refs) -> Finding:
             "merge it, then sign."
         )
     else:
-        record = record_path(policy.signoff_dir, row.artifact, cell.role)
         command = signoff_command(row, cell.role, policy, refs)
         how = (
             "with the signer as the commit's author"
