@@ -453,3 +453,44 @@ def test_push_of_a_signed_change_goes_through(laptop: Path) -> None:
     assert accepted.returncode == 0, accepted.stdout
     assert re.search(r"mltriad gate\.+Passed", accepted.stdout)
     assert git(laptop, "ls-remote", "origin", "refs/heads/new-version").strip()
+
+
+@pytest.mark.slow
+def test_a_first_push_of_another_branch_gates_that_branch(
+    hook_repo: HookRepo, tmp_path: Path
+) -> None:
+    """The first push to an empty remote includes the root commit, so pre-commit sets no
+    PRE_COMMIT_TO_REF: `git push origin main` from a feature branch gates main, not the
+    branch that is checked out."""
+    origin = tmp_path / "origin.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", origin.name)
+    repo = make_repo(tmp_path / "repo", EXAMPLE_REPO, commit=False)
+    write_config(repo, hook_repo, "mltriad-check", "mltriad-gate")
+    commit_all(repo, "Add the artifacts and the hooks")
+    git(repo, "remote", "add", "origin", origin.as_uri())
+    installed = pre_commit("install", "--install-hooks", "--hook-type", "pre-push", cwd=repo)
+    assert installed.returncode == 0, installed.stdout
+    git(repo, "checkout", "-q", "-b", "unsigned")
+    card = repo / CARD
+    card.write_text(card.read_text(encoding="utf-8") + "\nUnsigned.\n", encoding="utf-8")
+    commit_all(repo, "An unsigned edit")
+
+    def pushing(ref: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            ["git", "push", "origin", ref],
+            cwd=repo,
+            env={**os.environ, **OFFLINE},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            timeout=600,
+            check=False,
+        )
+
+    first = pushing("main")
+    assert first.returncode == 0, first.stdout
+    assert git(repo, "ls-remote", "origin", "refs/heads/main").strip()
+    git(repo, "fetch", "-q", "origin")
+    refused = pushing("unsigned")
+    assert refused.returncode != 0
+    assert re.search(rf"{re.escape(CARD)}:\d+:\d+: error MT401", refused.stdout), refused.stdout

@@ -181,12 +181,16 @@ def policy_folder(repo: GitRepo, base: str) -> str:
 def choose_refs(repo: GitRepo, base: str | None, head: str | None, env: Mapping[str, str]) -> Refs:
     """--base/--head when given; inside GitHub Actions the event's; else the default branch.
 
-    As a pre-push hook, the head is what is being pushed (pre-commit's PRE_COMMIT_TO_REF),
-    which need not be the checked-out branch.
+    As a pre-push hook, the head is what is being pushed (pre-commit's PRE_COMMIT_TO_REF,
+    or PRE_COMMIT_LOCAL_BRANCH when the push includes the root commit), which need not be
+    the checked-out branch.
     """
     pushed = env.get("PRE_COMMIT_TO_REF", "")
     if head is None and pushed.strip("0"):
         head = pushed
+    elif head is None and env.get("PRE_COMMIT_LOCAL_BRANCH"):
+        # A push that includes the root commit: pre-commit names the pushed branch only.
+        head = env["PRE_COMMIT_LOCAL_BRANCH"]
     if base:
         return Refs(base, head or "HEAD", "--base", base)
     if env.get("GITHUB_ACTIONS") == "true":
