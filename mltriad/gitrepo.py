@@ -328,16 +328,11 @@ class GitRepo:
         GitError when the merge conflicts: what lands is then not known yet."""
         if self.is_ancestor(base, head):
             return head  # the merge is a fast-forward, or a merge commit with head's tree
-        done = run_git(["merge-tree", "--write-tree", "--no-messages", base, head], self.root)
-        first = done.stdout.split("\n", 1)[0].strip()
-        if done.returncode == 0 and _FULL_SHA.match(first):
-            return first
-        if done.returncode == 1 and _FULL_SHA.match(first):
-            # Each conflicted file is listed once per stage: `MODE OID STAGE<TAB>PATH`.
-            paths = dict.fromkeys(
-                line.split("\t", 1)[1] for line in done.stdout.splitlines()[1:] if "\t" in line
-            )
-            named = f" in {', '.join(list(paths)[:5])}" if paths else ""
+        tree, conflicts, failure = self._merge_tree(base, head)
+        if tree is not None:
+            return tree
+        if conflicts is not None:
+            named = f" in {', '.join(conflicts[:5])}" if conflicts else ""
             raise GitError(
                 f"merging {head[:12]} into {base[:12]} conflicts{named}, so what would land "
                 "is not known yet",
@@ -346,11 +341,27 @@ class GitRepo:
             )
         raise GitError(
             f"git cannot compute the merge of {head[:12]} into {base[:12]}: "
-            f"{(done.stderr or done.stdout).strip() or 'git merge-tree failed'}",
+            f"{failure or 'git merge-tree failed'}",
             hint="The gate needs git 2.38 or later (`git merge-tree --write-tree`) to judge "
             "a branch that is not up to date with its base; update git, or merge the base "
             "into the branch first.",
         )
+
+    def _merge_tree(self, ours: str, theirs: str) -> tuple[str | None, list[str] | None, str]:
+        """git's merge of two commits, written as a tree only (`merge-tree --write-tree`):
+        (tree, None, "") when clean; (None, conflicted paths, "") when it conflicts; (None,
+        None, git's message) when git cannot compute it (before 2.38)."""
+        done = run_git(["merge-tree", "--write-tree", "--no-messages", ours, theirs], self.root)
+        first = done.stdout.split("\n", 1)[0].strip()
+        if not _FULL_SHA.match(first) or done.returncode not in (0, 1):
+            return None, None, (done.stderr or done.stdout).strip()
+        if done.returncode == 0:
+            return first, None, ""
+        # Each conflicted file is listed once per stage: `MODE OID STAGE<TAB>PATH`.
+        paths = dict.fromkeys(
+            line.split("\t", 1)[1] for line in done.stdout.splitlines()[1:] if "\t" in line
+        )
+        return None, list(paths), ""
 
     def merge_base(self, base: str, head: str) -> str:
         try:
@@ -475,9 +486,8 @@ class GitRepo:
         not write that content ("Update branch"). An octopus merge counts as automatic."""
         if len(merge.parents) != 2:
             return True
-        done = run_git(["merge-tree", "--write-tree", "--no-messages", *merge.parents], self.root)
-        tree = done.stdout.split("\n", 1)[0].strip()
-        if done.returncode != 0 or not _FULL_SHA.match(tree):
+        tree, _conflicts, _failure = self._merge_tree(*merge.parents)
+        if tree is None:
             return False  # a conflict there: the merge's author resolved it
         return self._blob_at(tree, path) == self._blob_at(merge.sha, path)
 

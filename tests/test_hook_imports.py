@@ -9,40 +9,17 @@ on stderr every module it imports, nested under the module that imported it.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import run
+from tests.helpers import ROOT, run
+
+sys.path.insert(0, str(ROOT / "bench"))
+from importtime import import_chain, imported_modules
 
 HEAVY = ("git", "mkdocs", "jsonschema", "click")
-
-
-def imported_modules(stderr: str) -> list[tuple[str, int]]:
-    """(module, nesting depth) for each line of `-X importtime` output, in its order."""
-    found: list[tuple[str, int]] = []
-    for line in stderr.splitlines():
-        fields = line.removeprefix("import time:").split("|")
-        if len(fields) != 3 or not fields[0].strip().isdigit():
-            continue  # the header, or a line of the command's own
-        column = fields[2].rstrip()
-        found.append((column.strip(), len(column) - len(column.lstrip(" "))))
-    return found
-
-
-def import_chain(imported: list[tuple[str, int]], at: int) -> list[str]:
-    """The module at `at`, then each module whose import pulled it in, up to the top.
-
-    A module is printed when its import ends, so its importer is the next line with a
-    smaller indentation.
-    """
-    name, depth = imported[at]
-    chain = [name]
-    for other, other_depth in imported[at + 1 :]:
-        if other_depth < depth:
-            chain.append(other)
-            depth = other_depth
-    return chain
 
 
 def heavy_imports(args: list[str], cwd: Path) -> tuple[dict[str, list[str]], list[str]]:

@@ -140,10 +140,10 @@ def pre_commit(
     )
 
 
-def commit(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    """A real `git commit`, which runs the installed hook (offline)."""
+def offline_git(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """A real git command that runs the installed hooks (offline); output and errors as one."""
     return subprocess.run(
-        ["git", "commit", "-m", "change", *args],
+        ["git", *args],
         cwd=cwd,
         env={**os.environ, **OFFLINE},
         stdout=subprocess.PIPE,
@@ -152,6 +152,11 @@ def commit(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
         timeout=600,
         check=False,
     )
+
+
+def commit(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """A real `git commit`, which runs the installed hook (offline)."""
+    return offline_git(cwd, "commit", "-m", "change", *args)
 
 
 BROKEN_CARD_FINDING = re.compile(
@@ -413,17 +418,8 @@ def laptop(hook_repo: HookRepo, tmp_path: Path) -> Path:
     return clone
 
 
-def push(clone: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        ["git", "push", "origin", "new-version"],
-        cwd=clone,
-        env={**os.environ, **OFFLINE},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+def push(clone: Path, ref: str = "new-version") -> subprocess.CompletedProcess[str]:
+    return offline_git(clone, "push", "origin", ref)
 
 
 @pytest.mark.slow
@@ -475,22 +471,10 @@ def test_a_first_push_of_another_branch_gates_that_branch(
     card.write_text(card.read_text(encoding="utf-8") + "\nUnsigned.\n", encoding="utf-8")
     commit_all(repo, "An unsigned edit")
 
-    def pushing(ref: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            ["git", "push", "origin", ref],
-            cwd=repo,
-            env={**os.environ, **OFFLINE},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            timeout=600,
-            check=False,
-        )
-
-    first = pushing("main")
+    first = push(repo, "main")
     assert first.returncode == 0, first.stdout
     assert git(repo, "ls-remote", "origin", "refs/heads/main").strip()
     git(repo, "fetch", "-q", "origin")
-    refused = pushing("unsigned")
+    refused = push(repo, "unsigned")
     assert refused.returncode != 0
     assert re.search(rf"{re.escape(CARD)}:\d+:\d+: error MT401", refused.stdout), refused.stdout

@@ -36,10 +36,6 @@ def annotation(f: Finding, path: str | None = None) -> str:
     return f"::{_LEVEL[f.severity]} {props}::{_escape_data(f.message)}"
 
 
-def _cell(value: str) -> str:
-    return text.visible(value).replace("|", "\\|")
-
-
 def summary_markdown(report: Report) -> str:
     title = {"check": "mltriad check", "gate": "mltriad merge gate"}.get(
         report.command, f"mltriad {report.command}"
@@ -52,12 +48,12 @@ def summary_markdown(report: Report) -> str:
         lines += ["| Where | Severity | Rule | Message |", "| --- | --- | --- | --- |"]
         for f in report.findings:
             lines.append(
-                f"| `{_cell(f.path)}:{f.line}` | {f.severity.value} | {f.rule} | "
-                f"{_cell(f.message)} |"
+                f"| `{text.markdown_cell(f.path)}:{f.line}` | {f.severity.value} | {f.rule} | "
+                f"{text.markdown_cell(f.message)} |"
             )
         lines.append("")
     if report.notes:
-        lines += [f"- {_cell(n)}" for n in report.notes] + [""]
+        lines += [f"- {text.markdown_cell(n)}" for n in report.notes] + [""]
     return "\n".join(lines)
 
 

@@ -10,7 +10,7 @@ from mltriad.matrix import Cell, Row, State, role_columns
 from mltriad.policy import Policy
 from mltriad.report import json_format
 from mltriad.report.model import Report
-from mltriad.report.text import visible
+from mltriad.report.text import markdown_cell, visible
 
 _MARK = {State.SIGNED: "✅", State.STALE: "⚠️", State.MISSING: "❌", State.INVALID: "⛔"}
 
@@ -40,13 +40,11 @@ def markdown_table(rows: Sequence[Row], policy: Policy) -> str:
         "| --- | --- | " + " | ".join("---" for _ in columns) + " |",
     ]
     for row in rows:
-        cells = [_md(cell_text(row.cell(role), markdown=True)) for role in columns]
-        lines.append(f"| `{_md(row.artifact)}` | {row.change} | " + " | ".join(cells) + " |")
+        cells = [markdown_cell(cell_text(row.cell(role), markdown=True)) for role in columns]
+        lines.append(
+            f"| `{markdown_cell(row.artifact)}` | {row.change} | " + " | ".join(cells) + " |"
+        )
     return "\n".join(lines)
-
-
-def _md(text: str) -> str:
-    return visible(text).replace("|", "\\|")
 
 
 def text_lines(rows: Sequence[Row]) -> list[str]:

@@ -21,6 +21,11 @@ def visible(value: str) -> str:
     return _UNSAFE.sub(lambda m: _NAMED.get(m.group(), _code(m.group())), value)
 
 
+def markdown_cell(value: str) -> str:
+    """`value` for a cell of a Markdown table: one visible line, its pipes escaped."""
+    return visible(value).replace("|", "\\|")
+
+
 def _code(char: str) -> str:
     point = ord(char)
     return f"\\x{point:02x}" if point < 0x100 else f"\\u{point:04x}"
