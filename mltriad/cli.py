@@ -193,8 +193,18 @@ def digest(path: str) -> int:
     is_flag=True,
     help="Overwrite files that exist. README.md and CODEOWNERS are only ever added to.",
 )
+@click.option(
+    "--hooks",
+    type=click.Choice(["remote", "local"]),
+    default="remote",
+    show_default=True,
+    help="How .pre-commit-config.yaml gets mltriad: `remote` from mltriad's repository at "
+    "this version (pre-commit downloads it at first use), or `local` (`repo: local`, "
+    "`language: system`), which runs the mltriad installed on each machine and needs no "
+    "network.",
+)
 @handle_errors
-def init(directory: str, example: bool, force: bool) -> int:
+def init(directory: str, example: bool, force: bool, hooks: str) -> int:
     """Scaffold a repository whose artifacts mltriad checks and gates.
 
     Writes triad.yaml (the roles, to fill in), the artifact folders, the pre-commit hooks,
@@ -211,11 +221,12 @@ def init(directory: str, example: bool, force: bool) -> int:
       mltriad init                     add mltriad to the current repository
       mltriad init --example demo      a new repository with a worked example
       mltriad init --force             restore every file init writes
+      mltriad init --hooks local       pre-commit hooks that need no network
     """
     from mltriad.commands.init import init as run_init
     from mltriad.report.init import describe_init
 
-    result = run_init(Path(directory), example=example, force=force)
+    result = run_init(Path(directory), example=example, force=force, hooks=hooks)
     for line in describe_init(result, directory):
         click.echo(line)
     return EXIT_OK
@@ -392,30 +403,43 @@ def gate(base: str | None, head: str | None, fmt: str | None) -> int:
 @click.option(
     "--base",
     metavar="REF",
-    help="Show only the artifacts changed since the merge base with REF, judged by "
-    "REF's triad.yaml, as the gate will.",
+    help="Compare with REF: the artifacts changed since the merge base with it, judged by "
+    "REF's triad.yaml. Default: the gate's default base (origin/HEAD, main or master).",
+)
+@click.option(
+    "--all",
+    "every",
+    is_flag=True,
+    help="Every artifact, changed or not, and who must still sign it (the bootstrap of a "
+    "repository whose artifacts were never signed).",
 )
 @format_option("status")
 @handle_errors
-def status(base: str | None, fmt: str) -> int:
-    """Show the sign-off matrix of the working tree: artifacts x roles.
+def status(base: str | None, every: bool, fmt: str) -> int:
+    """Show the sign-off matrix: artifacts x roles, and who the change waits on.
 
-    For each artifact (all of them, or those changed since BASE), each required role is
-    signed (by whom, when), stale (signed an older version), missing, or does not count
-    (and why), with who may sign. Records need not be committed yet: status shows what
-    they claim (and checks SSH signatures in signature mode); the gate also checks who
-    committed them. Always exits 0 when it can read the repository.
+    By default, what the gate will judge: the artifacts changed since the merge base
+    with the default base (or --base), each required role signed (by whom, when, with
+    the signer's note), stale (signed an older version: the commit and the `git diff`
+    that shows what changed), missing, or not counting (and why), with who may sign.
+    With --all, every artifact. Outside a git repository, or before the first commit,
+    every artifact. Records need not be committed yet: status shows what they claim
+    (and checks SSH signatures in signature mode); the gate also checks who committed
+    them. Always exits 0 when it can read the repository.
 
     \b
     Examples:
       mltriad status
       mltriad status --base origin/main
+      mltriad status --all
       mltriad status --format markdown > signoffs.md
     """
+    if every and base:
+        raise click.UsageError("--all shows every artifact; it takes no --base.")
     from mltriad.commands.status import working_tree_status
     from mltriad.report.matrix import render_status
 
-    render_status(fmt, working_tree_status(repo_root(), base), sys.stdout)
+    render_status(fmt, working_tree_status(repo_root(), base, every=every), sys.stdout)
     return EXIT_OK
 
 

@@ -34,6 +34,7 @@ from mltriad.snapshot import (
 if TYPE_CHECKING:
     import git
 
+DEFAULT_BASES = ("origin/HEAD", "origin/main", "origin/master", "main", "master")
 FETCH_HINT = (
     "The gate needs the full history: in GitHub Actions use `fetch-depth: 0` with "
     "actions/checkout; in a local clone run `git fetch --unshallow`."
@@ -289,6 +290,17 @@ class GitRepo:
         except GitError:
             return False
         return True
+
+    def default_base(self) -> str | None:
+        """The branch a change most likely merges into: origin/HEAD, origin/main,
+        origin/master, main or master, the first that exists; None when none does.
+        GitError when one of them is ambiguous (a tag shadowing the branch): an ambiguous
+        name is an error, not a reason to try the next."""
+        for candidate in DEFAULT_BASES:
+            self.full_name(candidate, what="default base")
+            if self.exists(candidate):
+                return candidate
+        return None
 
     def has_file(self, commit: str, path: str) -> bool:
         """Whether `path` (repository-relative) is a file in `commit`."""
@@ -553,6 +565,39 @@ class GitRepo:
 
     def tree(self, commit: str, label: str) -> GitTree:
         return GitTree(self, commit, label)
+
+    def last_commits(self, paths: Iterable[str], commit: str = "HEAD") -> dict[str, str]:
+        """For each of `paths`, the last commit at or before `commit` that changed it (one
+        git process for all of them); a path no commit changed is left out."""
+        wanted = {self._repo_path(p): p for p in paths}
+        if not wanted:
+            return {}
+        out = _text(
+            self._run(
+                "log",
+                "--no-show-signature",
+                "--format=%x00%H",
+                "--name-only",
+                "-z",
+                commit,
+                "--",
+                *sorted(wanted),
+            )
+        )
+        # `\0SHA\0\nPATH\0PATH\0\0SHA...`: a commit id follows an empty field, a path
+        # never does (a commit with no path listed is a SHA followed by an empty field).
+        found: dict[str, str] = {}
+        sha, after_empty = "", False
+        for field in out.split("\0"):
+            if not field:
+                after_empty = True
+                continue
+            if after_empty:
+                sha = field
+            elif field.removeprefix("\n") in wanted:
+                found.setdefault(wanted[field.removeprefix("\n")], sha)
+            after_empty = False
+        return found
 
     def last_version(self, path: str, commit: str = "HEAD") -> tuple[str, bytes] | None:
         """The commit and content of the last version of `path` at or before `commit`.

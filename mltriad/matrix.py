@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from mltriad.artifacts import Repository, digest_bytes, parse
@@ -90,15 +90,12 @@ class Cell:
     date: str | None = None
     rule: str | None = None
     reason: str = ""
+    note: str = ""  # the signer's --note
+    commit: str | None = None  # the commit that wrote the record, where known
 
     @property
     def signed(self) -> bool:
         return self.state is State.SIGNED
-
-    def who_may_sign(self) -> str:
-        if not self.may_sign:
-            return "nobody (the role has no members)"
-        return ", ".join(f"{m.name} <{m.email}>" for m in self.may_sign)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -113,6 +110,8 @@ class Cell:
             "date": self.date,
             "rule": self.rule,
             "reason": self.reason or None,
+            "note": self.note or None,
+            "commit": self.commit,
             "may_sign": [{"name": m.name, "email": m.email} for m in self.may_sign],
         }
 
@@ -279,7 +278,14 @@ def _cell(
             reason=f"the record at {path} is not valid (line {first.line}: {first.message})",
         )
     signed = Cell(
-        role, State.SIGNED, path, members, record.signer_name, record.signer_email, record.date
+        role,
+        State.SIGNED,
+        path,
+        members,
+        record.signer_name,
+        record.signer_email,
+        record.date,
+        note=record.note,
     )
     problem = _judge(need, role, policy, record, prove)
     if problem is None:
@@ -295,6 +301,7 @@ def _cell(
         record.date,
         problem.rule,
         problem.reason,
+        record.note,
     )
 
 
@@ -328,6 +335,9 @@ def _judge(
     return prove(record, member) if prove is not None else None
 
 
+_CHANGED = "; the file has changed since"
+
+
 def _stale_reason(need: Requirement, record: SignOff) -> str:
     signed = f"{record.signer} signed"
     when = f"on {record.date}"
@@ -336,8 +346,7 @@ def _stale_reason(need: Requirement, record: SignOff) -> str:
     if record.removal and not need.removal:
         return f"{signed} the removal of the file {when}, which this change keeps"
     what = "the removal of another version" if need.removal else "another version"
-    old, new = (d.removeprefix(REMOVED)[:19] for d in (record.digest, need.digest))
-    return f"{signed} {what} {when} ({old}...); it has changed since (now {new}...)"
+    return f"{signed} {what} {when}{_CHANGED}"
 
 
 def _distinct(cells: list[Cell]) -> list[Cell]:
@@ -359,10 +368,37 @@ def _distinct(cells: list[Cell]) -> list[Cell]:
                 f"{cell.signer_name} <{cell.signer_email}> already signs this artifact "
                 f"as {seen[email]}; distinct_signers needs another person for "
                 f"{cell.role}",
+                cell.note,
             )
         elif cell.signed:
             seen[email] = cell.role
         result.append(cell)
+    return result
+
+
+def with_commits(
+    rows: Sequence[Row], commits_of: Callable[[list[str]], Mapping[str, str]]
+) -> list[Row]:
+    """`rows` with, for each stale sign-off, the commit that wrote its record
+    (`commits_of(record paths)`) and the command that shows what changed since."""
+    stale = [c.record for row in rows for c in row.cells if c.state is State.STALE]
+    found = commits_of(stale) if stale else {}
+    result = []
+    for row in rows:
+        cells = []
+        for cell in row.cells:
+            sha = found.get(cell.record) if cell.state is State.STALE else None
+            if sha is None:
+                cells.append(cell)
+                continue
+            reason = cell.reason
+            if not row.removal:
+                reason = (
+                    f"{reason.removesuffix(_CHANGED)} (commit {sha[:12]}); see what changed "
+                    f"since: `git diff {sha[:12]} -- {row.artifact}`"
+                )
+            cells.append(replace(cell, commit=sha, reason=reason))
+        result.append(replace(row, cells=tuple(cells)))
     return result
 
 

@@ -450,3 +450,47 @@ def test_pre_push_gates_the_pushed_ref_not_the_checked_out_branch(
     monkeypatch.setenv("PRE_COMMIT_TO_REF", pushed)
     result = invoke(["-C", str(repo), "gate", "--base", "main"])
     assert result.exit_code == 1 and "MT401" in result.output
+
+
+# -- the output a product manager reads --------------------------------------------------------
+def test_a_blocked_gate_reads_table_people_findings_then_the_command_once(tmp_path: Path) -> None:
+    team = change_card(tmp_path)
+    team.sign_and_commit(CARD, "ml-engineer", "ada")
+    result = run(["gate", "--base", "main"], cwd=team.path)
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    table = lines.index(f"{CARD} (model-card, modified): incomplete")
+    assert lines[table + 1].startswith("  ml-engineer      signed by Ada Lovelace (")
+    assert lines[table + 2] == "  product-manager  missing; may sign: Grace Hopper"
+    assert lines[table + 3 : table + 7] == [
+        "  domain-expert    missing; may sign: Katherine Johnson",
+        f"Waiting on: Grace Hopper (product-manager) for {CARD}",
+        f"Waiting on: Katherine Johnson (domain-expert) for {CARD}",
+        f"{CARD}:1:1: error MT401: the product-manager sign-off is missing; may sign: Grace Hopper.",
+    ]
+    findings = [line for line in lines if " error MT" in line]
+    assert len(findings) == 2 and all(len(line) < 120 for line in findings)
+    assert all(line.count(CARD) == 1 for line in findings)
+    command = f"  mltriad signoff {CARD} --role product-manager"
+    assert [line for line in lines if "mltriad signoff" in line] == [command]
+    assert lines[-1] == "2 errors in 1 artifact checked. Merge BLOCKED."
+
+
+def test_waiting_on_groups_a_person_s_artifacts_and_names_every_member(tmp_path: Path) -> None:
+    team = Team(tmp_path / "repo")
+    policy = team.policy()
+    policy["roles"]["product-manager"]["members"].append(
+        {"name": "Mallory Moriarty", "email": "mallory@example.org"}
+    )
+    team.write_policy(policy)
+    team.commit("A second product manager")
+    team.branch()
+    team.edit(CARD)
+    team.edit(DECISION)
+    team.commit("Edit two artifacts")
+    out = run(["gate", "--format", "json"], cwd=team.path).stdout
+    waiting = json.loads(out)["waiting_on"]
+    assert (
+        f"Waiting on: Grace Hopper or Mallory Moriarty (product-manager) for {DECISION}, {CARD}"
+        in waiting
+    )

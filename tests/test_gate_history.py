@@ -509,8 +509,8 @@ def test_a_sign_off_written_but_not_committed_is_named_as_such(tmp_path: Path) -
     assert result.returncode == 1
     record = f"signoffs/{CARD}/domain-expert.yaml"
     assert (
-        f"{record}:1:1: error MT401: {CARD} (modified) needs the domain-expert sign-off: "
-        f"{record} is not committed: commit it as yourself "
+        f"{record}:1:1: error MT401: the domain-expert sign-off is written but not committed: "
+        f"commit {record} as yourself "
         f'(`git add {record} && git commit -m "Sign off {CARD} as domain-expert"`).'
     ) in result.stdout.splitlines()
     team.commit("Sign off", who="katherine")

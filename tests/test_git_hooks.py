@@ -406,8 +406,15 @@ def test_a_push_of_an_unsigned_change_is_refused_and_a_signed_one_passes(shared:
 
     assert code != 0
     assert "compared with refs/remotes/origin/main" in output  # a first push: the default
-    for role in ("ml-engineer", "product-manager", "domain-expert"):
-        assert f"error MT401: {CARD} (modified) needs the {role} sign-off" in output
+    for role, who in (
+        ("ml-engineer", "Ada Lovelace"),
+        ("product-manager", "Grace Hopper"),
+        ("domain-expert", "Katherine Johnson"),
+    ):
+        assert (
+            f"{CARD}:1:1: error MT401: the {role} sign-off is missing; may sign: {who}." in output
+        )
+        assert f"Waiting on: {who} ({role}) for {CARD}" in output
     assert "Merge BLOCKED." in output
     assert "the push was refused: refs/heads/change did not pass the merge gate" in output
     assert "--no-verify" not in output

@@ -22,7 +22,16 @@ import yaml
 from mltriad.artifacts import Repository
 from mltriad.policy import read_policy
 from mltriad.snapshot import WorkTree
-from tests.helpers import EXAMPLE_REPO, ROOT, break_card, commit_all, git, make_repo, run
+from tests.helpers import (
+    EXAMPLE_REPO,
+    ROOT,
+    break_card,
+    commit_all,
+    git,
+    make_repo,
+    mltriad_exe,
+    run,
+)
 
 HOOKS_FILE = ROOT / ".pre-commit-hooks.yaml"
 CARD = "model-cards/fraud-detector.md"
@@ -478,3 +487,32 @@ def test_a_first_push_of_another_branch_gates_that_branch(
     refused = push(repo, "unsigned")
     assert refused.returncode != 0
     assert re.search(rf"{re.escape(CARD)}:\d+:\d+: error MT401", refused.stdout), refused.stdout
+
+
+def test_init_hooks_local_runs_offline_with_the_installed_mltriad(tmp_path: Path) -> None:
+    """`mltriad init --hooks local`: nothing to download, the installed mltriad runs."""
+    done = run(["init", "--example", "--hooks", "local", "demo"], cwd=tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    repo = tmp_path / "demo"
+    config = yaml.safe_load((repo / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    [entry] = config["repos"]
+    assert entry["repo"] == "local"
+    assert [(h["id"], h["language"], h["entry"]) for h in entry["hooks"]] == [
+        ("mltriad-check", "system", "mltriad check"),
+        ("mltriad-gate", "system", "mltriad gate"),
+    ]
+    manifest = {h["id"]: h for h in yaml.safe_load(HOOKS_FILE.read_text(encoding="utf-8"))}
+    for hook in entry["hooks"]:  # the same hooks as the manifest offers, run locally
+        assert {k: v for k, v in hook.items() if k != "language"} == {
+            k: v for k, v in manifest[hook["id"]].items() if k != "language"
+        }
+    assert pre_commit("validate-config", cwd=repo).returncode == 0
+    git(repo, "add", "-A")
+    env = {**OFFLINE, "PATH": f"{Path(mltriad_exe()).parent}{os.pathsep}{os.environ['PATH']}"}
+    result = pre_commit("run", "--all-files", cwd=repo, env=env)
+    assert result.returncode == 0, result.stdout
+    assert re.search(r"mltriad check\.+Passed", result.stdout)
+    break_card(repo)
+    git(repo, "add", "-A")
+    result = pre_commit("run", "--all-files", cwd=repo, env=env)
+    assert result.returncode == 1 and BROKEN_CARD_FINDING.search(result.stdout), result.stdout

@@ -47,7 +47,7 @@ def test_the_matrix_of_every_artifact(tmp_path: Path) -> None:
 def test_status_command_shows_the_table(tmp_path: Path) -> None:
     team = Team(tmp_path / "repo")
     team.sign(EVAL_SET, "domain-expert", "katherine")
-    result = invoke(["status"], cwd=team.path)
+    result = invoke(["status", "--all"], cwd=team.path)
     assert result.exit_code == 0, result.output
     assert f"{EVAL_SET} (eval-set, current): incomplete" in result.output
     assert "domain-expert    signed by Katherine Johnson" in result.output
@@ -86,7 +86,7 @@ def test_status_judges_by_the_base_roster(tmp_path: Path) -> None:
     team.sign(CARD, "product-manager", "mallory")
     result = invoke(["status", "--base", "main"], cwd=team.path)
     assert "product-manager  does not count (MT405)" in result.output
-    result = invoke(["status"], cwd=team.path)
+    result = invoke(["status", "--all"], cwd=team.path)  # the working tree's roster
     assert "product-manager  signed by Mallory Moriarty" in result.output
 
 
@@ -95,7 +95,7 @@ def test_status_survives_a_windows_checkout(tmp_path: Path) -> None:
     team.sign(CARD, "ml-engineer", "ada")
     card = team.path / CARD
     card.write_bytes(card.read_bytes().replace(b"\n", b"\r\n"))
-    result = invoke(["status", "--format", "markdown"], cwd=team.path)
+    result = invoke(["status", "--all", "--format", "markdown"], cwd=team.path)
     assert "✅ signed by Ada Lovelace" in result.output
 
 
@@ -104,6 +104,97 @@ def test_status_checks_signatures_in_signature_mode(tmp_path: Path, keys: dict[s
     team = Team(tmp_path / "repo", identity="signature", keys=keys)
     team.sign(CARD, "ml-engineer", "ada", key=True)
     team.forge(CARD, "product-manager", "grace")  # no signature
-    result = invoke(["status"], cwd=team.path)
+    result = invoke(["status", "--all"], cwd=team.path)
     assert "ml-engineer      signed by Ada Lovelace" in result.output
     assert "product-manager  does not count (MT407)" in result.output
+
+
+# -- the same set as the gate, and --all --------------------------------------------------------
+def test_plain_status_sees_what_plain_gate_sees(tmp_path: Path) -> None:
+    team = Team(tmp_path / "repo")
+    team.branch()
+    team.edit(CARD)
+    team.commit("Update the card", who="ada")
+    status = invoke(["status", "--format", "json"], cwd=team.path)
+    gate = invoke(["gate", "--format", "json"], cwd=team.path)
+    in_status = [row["artifact"] for row in json.loads(status.output)["artifacts"]]
+    in_gate = [row["artifact"] for row in json.loads(gate.output)["artifacts"]]
+    assert in_status == in_gate == [CARD]
+    text = invoke(["status"], cwd=team.path).output
+    assert text.startswith("1 artifact(s) changed since the merge base ")
+    assert " with main, as the gate sees them" in text
+    every = invoke(["status", "--all", "--format", "json"], cwd=team.path)
+    assert {row["artifact"] for row in json.loads(every.output)["artifacts"]} >= {
+        CARD,
+        DECISION,
+        EVAL_SET,
+    }
+
+
+def test_status_on_the_base_branch_points_at_all(tmp_path: Path) -> None:
+    team = Team(tmp_path / "repo")
+    result = invoke(["status"], cwd=team.path)
+    assert result.exit_code == 0, result.output
+    assert "0 artifact(s) changed since the merge base" in result.output
+    assert "`mltriad status --all` shows every artifact and who must still sign it." in (
+        result.output
+    )
+
+
+def test_status_all_lists_who_must_sign_what(tmp_path: Path) -> None:
+    team = Team(tmp_path / "repo")
+    team.sign(EVAL_SET, "domain-expert", "katherine")
+    out = invoke(["status", "--all"], cwd=team.path).output.splitlines()
+    assert out[0].endswith("every one (--all).")
+    waiting = [line for line in out if line.startswith("Waiting on: ")]
+    grace = next(w for w in waiting if w.startswith("Waiting on: Grace Hopper (product-manager) "))
+    assert all(path in grace for path in (CARD, DECISION, EVAL_SET))
+    assert not any("Katherine Johnson (domain-expert)" in w and EVAL_SET in w for w in waiting)
+    result = invoke(["status", "--all", "--base", "main"], cwd=team.path)
+    assert result.exit_code == 2 and "--all shows every artifact" in result.output
+
+
+def test_status_outside_git_shows_every_artifact(tmp_path: Path) -> None:
+    import shutil
+
+    from tests.helpers import EXAMPLE_REPO
+
+    shutil.copytree(EXAMPLE_REPO, tmp_path / "plain")
+    result = invoke(["status"], cwd=tmp_path / "plain")
+    assert result.exit_code == 0, result.output
+    assert "every one (this folder is not in a git repository)" in result.output
+
+
+def test_a_stale_sign_off_names_its_commit_the_diff_and_the_note(tmp_path: Path) -> None:
+    team = Team(tmp_path / "repo")
+    team.branch()
+    team.edit(CARD)
+    team.commit("Update the card", who="ada")
+    team.sign(CARD, "domain-expert", "katherine", note="Checked the new-merchant slice")
+    signed_at = team.commit("Sign off", who="katherine")
+    team.sign(CARD, "ml-engineer", "ada", note="Numbers recomputed")
+    team.commit("Sign off", who="ada")
+    out = invoke(["status"], cwd=team.path).output
+    assert "ml-engineer      signed by Ada Lovelace (" in out
+    assert '): "Numbers recomputed"' in out
+    team.edit(CARD, "\nOne more sentence.\n")
+    team.commit("Edit again", who="ada")
+    out = invoke(["status"], cwd=team.path).output
+    short = signed_at[:12]
+    assert (
+        f"domain-expert    stale: Katherine Johnson signed an older version at commit {short}"
+        in (out)
+    )
+    assert (
+        f"{CARD}: see what changed since Katherine Johnson signed it as domain-expert: "
+        f"`git diff {short} -- {CARD}`"
+    ) in out
+    gate = invoke(["gate"], cwd=team.path).output
+    assert f"(commit {short}); see what changed since: `git diff {short} -- {CARD}`" in gate
+    data = json.loads(invoke(["status", "--format", "json"], cwd=team.path).output)
+    cell = data["artifacts"][0]["roles"][2]
+    assert (cell["state"], cell["commit"], cell["note"]) == (
+        "stale",
+        signed_at,
+        "Checked the new-merchant slice",
+    )

@@ -34,9 +34,11 @@ from mltriad.matrix import (
     Prover,
     Requirement,
     Row,
+    State,
     evaluate,
     requirement,
     signature_prover,
+    with_commits,
 )
 from mltriad.policy import POLICY_PATH, Member, Policy, base_policy
 from mltriad.rules.signoff_rules import (
@@ -48,10 +50,17 @@ from mltriad.rules.signoff_rules import (
     STALE,
     SYMLINK,
 )
-from mltriad.signoffs import GOVERNED_KINDS, SignOff, governed_kind, read_record, record_path
+from mltriad.signoffs import (
+    GOVERNED_KINDS,
+    SignOff,
+    governed_kind,
+    located,
+    read_record,
+    read_whole,
+    record_path,
+)
 from mltriad.snapshot import glob_regex
 
-_DEFAULT_BASES = ("origin/HEAD", "origin/main", "origin/master", "main", "master")
 _SUBMODULE = "160000"
 _SYMLINK = "120000"
 _REGULAR_FILE = ("100644", "100755")
@@ -134,6 +143,7 @@ def gate(
         lands = head_tree if landing == head_sha else repo.tree(landing, _landing_label(refs))
         changes = repo.changes(base_sha, landing)
         needs = requirements(repo, changes, policy, lands)
+        needs += signed_in_change(changes, policy, lands, needs)
         records = _records(lands, policy, needs)
         carried = {p for p in records if lands.blob_id(p) != head_tree.blob_id(p)}
         prove = _prover(repo, policy, base_sha, head_sha, records, base_tree, carried)
@@ -143,6 +153,7 @@ def gate(
             )
             for need in needs
         ]
+        rows = with_commits(rows, lambda paths: repo.last_commits(paths, head_sha))
         # An artifact the merge gives another version than the branch has: one finding
         # that says why, rather than a stale sign-off per role.
         unsigned = [need for need, row in zip(needs, rows, strict=True) if not row.complete]
@@ -195,10 +206,9 @@ def choose_refs(repo: GitRepo, base: str | None, head: str | None, env: Mapping[
         return Refs(base, head or "HEAD", "--base", base)
     if env.get("GITHUB_ACTIONS") == "true":
         return github_refs(repo, head, env)
-    for candidate in _DEFAULT_BASES:
-        repo.full_name(candidate, what="default base")  # an ambiguous one is an error, not a skip
-        if repo.exists(candidate):
-            return Refs(candidate, head or "HEAD", f"default base {candidate}", candidate)
+    candidate = repo.default_base()
+    if candidate is not None:
+        return Refs(candidate, head or "HEAD", f"default base {candidate}", candidate)
     raise MltriadError(
         "there is no --base, and no origin/HEAD, main or master branch to compare with",
         hint="Pass --base with the branch this change will "
@@ -321,6 +331,39 @@ def requirements(
         kind_of_change = "added" if before is None else "removed" if after is None else "modified"
         needs.append(requirement(policy, kind, change.path, kind_of_change, after, before))
     return needs
+
+
+def signed_in_change(
+    changes: Iterable[Change], policy: Policy, lands: GitTree, needs: Iterable[Requirement]
+) -> list[Requirement]:
+    """Sign-offs that the change adds or rewrites for artifacts it leaves as they are (the
+    first pull request that signs what was there before the gate). Each must stand as
+    any other: otherwise the repository would show a sign-off that nobody gave. Only the
+    roles whose records changed are judged; a record removed, or one for no artifact
+    (which `check` reports), needs nothing."""
+    covered = {need.artifact for need in needs}
+    roles: dict[str, list[str]] = {}
+    for change in changes:
+        where = located(policy.signoff_dir, change.path)
+        if change.new_blob is None or where is None or where[0] in covered:
+            continue
+        roles.setdefault(where[0], []).append(where[1])
+    view = Repository(lands, policy)
+    found = []
+    for artifact, changed in sorted(roles.items()):
+        kind = governed_kind(view, artifact)
+        if kind in (None, "policy") or not lands.exists(artifact):
+            continue
+        try:
+            raw = read_whole(lands, artifact)
+        except ParseError:
+            continue  # a symlink or an oversized file: refused by its own finding
+        assert kind is not None
+        need = requirement(policy, kind, artifact, "sign-off", raw)
+        judged = tuple(role for role in need.roles if role in changed)
+        if judged:
+            found.append(replace(need, roles=judged))
+    return found
 
 
 def _same_signed_content(change: Change, before: bytes | None, after: bytes | None) -> bool:
@@ -654,44 +697,44 @@ def signoff_command(row: Row, role: str, policy: Policy, refs: Refs) -> str:
 def cell_finding(
     row: Row, cell: Cell, policy: Policy, refs: Refs, uncommitted: frozenset[str] = frozenset()
 ) -> Finding:
-    """A blocking finding for a sign-off that does not count, with the way to fix it.
+    """A short blocking finding for a sign-off that does not count: what is wrong and who
+    may sign. The command to sign is in the report, once (`how_to_sign`).
     `uncommitted`: records that the working tree holds but the gated commit does not (a
     sign-off written and not yet committed)."""
-    subject = _subject(row)
     record = record_path(policy.signoff_dir, row.artifact, cell.role)
+    of = _of_what(row)
     if record in uncommitted:
         author = " as yourself" if policy.identity == "author" else ""
         message = (
-            f"{subject} needs the {cell.role} sign-off: {record} is not committed: commit "
-            f'it{author} (`git add {record} && git commit -m "Sign off {row.artifact} as '
-            f'{cell.role}"`).'
+            f"the {cell.role} sign-off{of} is written but not committed: commit "
+            f'{record}{author} (`git add {record} && git commit -m "Sign off {row.artifact} '
+            f'as {cell.role}"`).'
         )
         return finding(rule(cell.rule or MISSING.id), record, message)
-    message = f"{subject} needs the {cell.role} sign-off: {cell.reason}."
+    may = ", ".join(m.name for m in cell.may_sign)
     if cell.rule == NO_SIGNER.id:
-        message += (
-            " Add the role and its members to triad.yaml in a change of its own, "
-            "merge it, then sign."
+        message = (
+            f"nobody can give the {cell.role} sign-off{of}: {cell.reason.split(': ', 1)[-1]}. "
+            "Add the role and its members to triad.yaml in a change of its own, merge it, "
+            "then sign."
         )
+    elif cell.rule == MISSING.id:
+        message = f"the {cell.role} sign-off{of} is missing; may sign: {may}."
+    elif cell.state is State.STALE:
+        message = f"the {cell.role} sign-off{of} is stale: {cell.reason}. May sign: {may}."
     else:
-        command = signoff_command(row, cell.role, policy, refs)
-        how = (
-            "with the signer as the commit's author"
-            if policy.identity == "author"
-            else "(anyone may commit it)"
-        )
-        message += f" May sign: {cell.who_may_sign()}. Run `{command}`, then commit {record} {how}."
+        message = f"the {cell.role} sign-off{of} does not count: {cell.reason}. May sign: {may}."
     rule_ = rule(cell.rule or MISSING.id)
     at_record = cell.rule not in (MISSING.id, NO_SIGNER.id)
     return finding(rule_, cell.record if at_record else row.artifact, message)
 
 
-def _subject(row: Row) -> str:
+def _of_what(row: Row) -> str:
     if row.kind == "policy":
-        return f"the {'removal of' if row.removal else 'change to'} {row.artifact} (the policy)"
+        return f" of the {'removal of' if row.removal else 'change to'} the policy"
     if row.removal:
-        return f"the removal of {row.artifact}"
-    return f"{row.artifact} ({row.change})"
+        return " of the removal"
+    return ""
 
 
 def _notes(result: GateResult) -> list[str]:

@@ -482,6 +482,27 @@ def manifest_text(paths: Mapping[str, str] = DEFAULT_PATHS) -> str:
     return _MANIFEST.replace("{files}", _yaml_scalar(files_regex(paths)))
 
 
+_LOCAL_CONFIG = """\
+# pre-commit runs the mltriad installed on this machine (`repo: local`, `language: system`):
+# nothing is downloaded at first use, so it works behind a firewall, and each person needs
+# mltriad on their PATH (`pip install mltriad=={version}`). `mltriad check` runs on every
+# commit that touches an artifact, and the merge gate before every push. Install both with
+# `pre-commit install`. The same checks run on every pull request.
+default_install_hook_types: [pre-commit, pre-push]
+repos:
+  - repo: local
+    hooks:
+"""
+
+
+def local_config_text(version: str, paths: Mapping[str, str] = DEFAULT_PATHS) -> str:
+    """A `.pre-commit-config.yaml` with mltriad's hooks as `repo: local` hooks that run the
+    installed mltriad (`language: system`): the same hooks as the manifest offers."""
+    hooks = manifest_text(paths).split("\n\n", 1)[1].replace("language: python", "language: system")
+    indented = "".join(f"      {line}\n" if line else "\n" for line in hooks.splitlines())
+    return _LOCAL_CONFIG.replace("{version}", version) + indented
+
+
 def pre_commit_script(script: str, paths: Mapping[str, str] = DEFAULT_PATHS) -> str:
     """`hooks/pre-commit` with its `default_files='...'` line set to the pattern."""
     pattern = files_regex(paths)

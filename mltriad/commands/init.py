@@ -20,6 +20,7 @@ from mltriad import __version__
 from mltriad.artifacts import (
     digest_bytes,
 )
+from mltriad.commands.hooks import local_config_text
 from mltriad.errors import MltriadError
 from mltriad.files import write_file
 from mltriad.gitrepo import init_repository, toplevel
@@ -38,6 +39,7 @@ from mltriad.templates import (
 README_HEADING = "How the triad works in this repository"
 
 
+PRE_COMMIT_CONFIG = ".pre-commit-config.yaml"
 CODEOWNERS_PLACES = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
 
 
@@ -64,6 +66,7 @@ class InitResult:
     git_initialised: bool = False
     git_missing: bool = False
     toplevel: Path | None = None
+    inside: Path | None = None  # the repository a new example folder was made inside
 
     def having(self, *actions: str) -> list[FileResult]:
         return [f for f in self.files if f.action in actions]
@@ -73,38 +76,54 @@ class InitResult:
         return self.git_initialised or bool(self.having(CREATED, OVERWRITTEN, APPENDED))
 
 
-def init(directory: Path, *, example: bool = False, force: bool = False) -> InitResult:
+def init(
+    directory: Path, *, example: bool = False, force: bool = False, hooks: str = "remote"
+) -> InitResult:
     """Scaffold a governed repository in `directory` (created if needed).
 
     Adds what is missing and leaves every existing file as it is, unless `force`. README.md
     and CODEOWNERS are only ever added to. Runs `git init` when `directory` is not inside
-    a git work tree; inside one, git is not touched.
+    a git work tree, or, with `example`, when it is a new or empty folder inside one (the
+    example's commits must not land in the enclosing repository); otherwise git is not
+    touched.
     """
+    fresh = not directory.exists() or (directory.is_dir() and not any(directory.iterdir()))
     root = _prepare_root(directory)
     result = InitResult(root, [], example=example, toplevel=toplevel(root))
+    if example and fresh and result.toplevel not in (None, root.resolve()):
+        # The example in a new folder inside another repository (a clone of mltriad, say):
+        # it gets a repository of its own, so that its commits stay out of that one.
+        result.inside, result.toplevel = result.toplevel, None
     if result.toplevel is None:
         result.git_initialised = init_repository(root)
         result.git_missing = not result.git_initialised
+        if result.git_initialised:
+            result.toplevel = root.resolve()
     templates = template_dir()
     planned = dict(template_files(templates / "base"))
     if example:
         planned.update(template_files(templates / "example"))
     planned = _without_needless_keeps(root, planned)
     lookup = _init_lookup(root, templates, example)
-    ordered = sorted(planned.items(), key=lambda item: _pin_level(item[1].read_bytes()))
+    ordered = sorted(planned.items(), key=lambda item: _pin_level(*item))
+    # `local`: hooks that run the installed mltriad, for teams whose machines cannot
+    # download pre-commit's environments.
+    given = {PRE_COMMIT_CONFIG: local_config_text(__version__)} if hooks == "local" else {}
     for path, source in ordered:
-        text = render(source.read_bytes().decode("utf-8"), lookup)
+        text = given.get(path) or render(source.read_bytes().decode("utf-8"), lookup)
         result.files.append(_place(root, path, text.encode("utf-8"), force=force))
     result.files.append(_merge_codeowners(root, templates, lookup))
     result.files.append(_merge_readme(root, templates, lookup))
     return result
 
 
-def _pin_level(template: bytes) -> int:
+def _pin_level(path: str, source: Path) -> int:
     """Files that pin another file's checksum are written after it, so that the checksum is
-    of what is there: data files (0), then manifests (1), then model cards (2)."""
+    of what is there: data files (0), then manifests (1), then model cards (2), then the
+    example's sign-off records (3), which pin the model card."""
+    template = source.read_bytes()
     if b"@@DIGEST:" in template:
-        return 2
+        return 3 if path.startswith("signoffs/") else 2
     return 1 if b"@@SHA256:" in template or b"@@SIZE:" in template else 0
 
 
@@ -124,7 +143,13 @@ def _prepare_root(directory: Path) -> Path:
 
 def _without_needless_keeps(root: Path, planned: dict[str, Path]) -> dict[str, Path]:
     """Drop a folder's .gitkeep when another file keeps the folder, planned or already there."""
-    folders = {p.rsplit("/", 1)[0] for p in planned if "/" in p and not p.endswith("/.gitkeep")}
+    folders = {
+        "/".join(parts[:end])
+        for p in planned
+        if not p.endswith("/.gitkeep")
+        for parts in [p.split("/")]
+        for end in range(1, len(parts))
+    }
 
     def needed(path: str) -> bool:
         folder = path.rsplit("/", 1)[0]

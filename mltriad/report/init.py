@@ -9,7 +9,13 @@ from mltriad.templates import APPENDED, CREATED, OVERWRITTEN, SKIPPED, UNCHANGED
 def describe_init(result: InitResult, shown: str) -> list[str]:
     """What `init` did, for people: the files by what happened to them, then next steps."""
     lines: list[str] = []
-    if result.git_initialised:
+    if result.git_initialised and result.inside is not None:
+        lines.append(
+            f"Initialised a git repository of its own in {shown}: it is inside the git "
+            f"repository at {result.inside}, and the example's commits belong in the "
+            "example, not there."
+        )
+    elif result.git_initialised:
         lines.append(f"Initialised a git repository in {shown} (it was not in one).")
     elif result.git_missing:
         lines.append(

@@ -11,20 +11,24 @@ from mltriad.policy import Policy
 from mltriad.report import json_format
 from mltriad.report.model import Report
 from mltriad.report.text import markdown_cell, visible
+from mltriad.rules.signoff_rules import NO_SIGNER
 
 _MARK = {State.SIGNED: "✅", State.STALE: "⚠️", State.MISSING: "❌", State.INVALID: "⛔"}
 
 
 def cell_text(cell: Cell | None, *, markdown: bool = False) -> str:
-    """A short description: 'signed: Ada Lovelace, 2026-06-01' or 'missing (may sign: ...)'."""
+    """A short description: 'signed by Ada Lovelace (2026-06-01): "note"', 'missing; may
+    sign: ...', or 'stale: ... signed an older version at commit ...'."""
     if cell is None:
         return "—" if markdown else "-"
     mark = f"{_MARK[cell.state]} " if markdown else ""
+    note = f': "{cell.note}"' if cell.note else ""
     if cell.signed:
-        return f"{mark}signed by {cell.signer_name} ({(cell.date or '')[:10]})"
+        return f"{mark}signed by {cell.signer_name} ({(cell.date or '')[:10]}){note}"
     may = ", ".join(m.name for m in cell.may_sign) or "nobody"
     if cell.state is State.STALE:
-        return f"{mark}stale: {cell.signer_name} signed an older version; may sign: {may}"
+        at = f" at commit {cell.commit[:12]}" if cell.commit else ""
+        return f"{mark}stale: {cell.signer_name} signed an older version{at}; may sign: {may}"
     if cell.state is State.MISSING:
         return f"{mark}missing; may sign: {may}"
     return f"{mark}does not count ({cell.rule}); may sign: {may}"
@@ -61,6 +65,43 @@ def text_lines(rows: Sequence[Row]) -> list[str]:
     return lines
 
 
+def waiting_on(rows: Sequence[Row]) -> list[str]:
+    """One line per person (or set of people who may sign) and role the change waits on:
+    'Waiting on: Grace Hopper (product-manager) for model-cards/x.md, decisions/0002.md'."""
+    waits: dict[tuple[str, str], list[str]] = {}
+    nobody: dict[str, list[str]] = {}
+    for row in rows:
+        for cell in row.cells:
+            if cell.signed:
+                continue
+            if cell.rule == NO_SIGNER.id or not cell.may_sign:
+                nobody.setdefault(cell.role, []).append(row.artifact)
+                continue
+            names = " or ".join(m.name for m in cell.may_sign)
+            waits.setdefault((names, cell.role), []).append(row.artifact)
+    lines = [
+        f"Waiting on: {names} ({role}) for {', '.join(dict.fromkeys(paths))}"
+        for (names, role), paths in waits.items()
+    ]
+    lines += [
+        f"Nobody can sign as {role} (no members in triad.yaml) for {', '.join(paths)}"
+        for role, paths in nobody.items()
+    ]
+    return lines
+
+
+def stale_details(rows: Sequence[Row]) -> list[str]:
+    """For each stale sign-off signed at a known commit, the command that shows what
+    changed since."""
+    return [
+        f"{row.artifact}: see what changed since {cell.signer_name} signed it as {cell.role}: "
+        f"`git diff {cell.commit[:12]} -- {row.artifact}`"
+        for row in rows
+        for cell in row.cells
+        if cell.state is State.STALE and cell.commit and not row.removal
+    ]
+
+
 def summary(rows: Sequence[Row]) -> str:
     """'2 of 3 artifacts fully signed; 3 sign-offs missing, 1 stale, 0 not counting.'"""
     complete = sum(1 for r in rows if r.complete)
@@ -81,7 +122,10 @@ def render_status(fmt: str, result: StatusResult, out: TextIO) -> None:
                 [],
                 len(result.rows),
                 notes=result.notes,
-                extra={"artifacts": [r.to_dict() for r in result.rows]},
+                extra={
+                    "artifacts": [r.to_dict() for r in result.rows],
+                    "waiting_on": waiting_on(result.rows),
+                },
             ),
             out,
         )
@@ -89,5 +133,12 @@ def render_status(fmt: str, result: StatusResult, out: TextIO) -> None:
     if fmt == "markdown":
         out.write(markdown_table(result.rows, result.policy) + "\n")
         return
-    for line in [*result.notes, *text_lines(result.rows), summary(result.rows)]:
+    lines = [
+        *result.notes,
+        *text_lines(result.rows),
+        *stale_details(result.rows),
+        *waiting_on(result.rows),
+        summary(result.rows),
+    ]
+    for line in lines:
         out.write(visible(line) + "\n")

@@ -20,6 +20,9 @@ class Report:
     findings: list[Finding]
     files: int
     notes: list[str] = field(default_factory=list)
+    lead: list[str] = field(default_factory=list)  # lines for people before the findings
+    noun: str = "file"  # what `files` counts: files checked, or artifacts gated
+    hit: int | None = None  # how many of them have findings (default: distinct paths)
     markdown: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     verdict: str | None = None  # the gate's "pass" / "blocked"
@@ -37,9 +40,16 @@ class Report:
     def blocking(self) -> int:
         return self.count(Severity.ERROR)
 
+    def _where(self) -> str:
+        """'1 of 4 files checked', or '1 file checked' when one was (or artifacts)."""
+        hit = len({f.path for f in self.findings}) if self.hit is None else self.hit
+        total = max(self.files, hit)
+        noun = self.noun if total == 1 else f"{self.noun}s"
+        return f"{hit} {noun} checked" if hit == total == 1 else f"{hit} of {total} {noun} checked"
+
     def summary_line(self) -> str:
         errors, warnings, infos = (self.count(s) for s in Severity)
-        files = f"{self.files} file{'s' if self.files != 1 else ''}"
+        files = f"{self.files} {self.noun}{'s' if self.files != 1 else ''}"
         if not self.findings:
             text = f"{files} checked: no findings."
         else:
@@ -48,7 +58,7 @@ class Report:
                 parts.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
             if infos:
                 parts.append(f"{infos} note{'s' if infos != 1 else ''}")
-            text = f"{', '.join(parts)} in {files}."
+            text = f"{', '.join(parts)} in {self._where()}."
         if self.verdict:
             text = f"{text} Merge {'allowed' if self.verdict == 'pass' else 'BLOCKED'}."
         return text

@@ -36,6 +36,8 @@ def line(f: Finding) -> str:
 
 
 def render(report: Report, out: TextIO) -> None:
+    for note in report.lead:
+        out.write(visible(note) + "\n")
     for f in report.findings:
         out.write(line(f) + "\n")
     for note in report.notes:

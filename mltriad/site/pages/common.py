@@ -234,6 +234,8 @@ def signoff_detail(cell: Cell) -> str:
     lines = [esc(cell.signer_name or ""), tag("span", esc(when), class_="triad-nowrap")]
     if cell.state is State.INVALID:
         lines.append(esc(cell.reason))
+    if cell.note:
+        lines.append(tag("q", esc(cell.note), class_="triad-note"))
     return tag("span", "<br>".join(line for line in lines if line), class_="triad-sub")
 
 
