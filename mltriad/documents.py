@@ -140,7 +140,7 @@ NUMBER_TOO_LONG = define(
 )
 NOT_A_MAPPING = define(
     "MT013",
-    "not-a-mapping",
+    "not-mapping",
     "The document must be a mapping of keys to values.",
     example="- just\n- a list\n",
     fix="Write `key: value` pairs at the top level.",

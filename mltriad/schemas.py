@@ -524,10 +524,10 @@ def _message(error: Any, extra: str | None = None) -> str:
         allowed = error.validator_value
         hint = did_you_mean(str(error.instance), [str(a) for a in allowed])
         listed = ", ".join(str(a) for a in allowed[:12]) + (", ..." if len(allowed) > 12 else "")
-        text = f"{where} is {error.instance!r}, which is not allowed; use one of: {listed}"
+        text = f"{where} is {_show(error.instance)}, which is not allowed; use one of: {listed}"
         return text + (f" (did you mean '{hint}'?)" if hint else "")
     if v == "const":
-        return f"{where} must be {error.validator_value!r}"
+        return f"{where} must be {_show(error.validator_value)}"
     if v in ("pattern", "format", "propertyNames"):
         hint = error.schema.get("x-hint") or error.schema.get("description", "")
         if v == "format":
@@ -537,7 +537,9 @@ def _message(error: Any, extra: str | None = None) -> str:
                 f"'{error.instance}' in {where} is not a valid name; use lowercase words "
                 "joined by dashes"
             )
-        return f"{where} is {error.instance!r}, which is not valid" + (f": {hint}" if hint else "")
+        return f"{where} is {_show(error.instance)}, which is not valid" + (
+            f": {hint}" if hint else ""
+        )
     if v in ("minimum", "exclusiveMinimum"):
         return f"{where} is {error.instance}, below the minimum {error.validator_value}"
     if v in ("maximum", "exclusiveMaximum"):
@@ -558,9 +560,16 @@ def _message(error: Any, extra: str | None = None) -> str:
     return f"{where}: {error.message}"
 
 
+def _show(value: Any) -> str:
+    """A value as the YAML it came from says it: 'text', null, true, 0.5, [a, b]."""
+    if isinstance(value, str):
+        return repr(value)
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
 def _describe(value: Any) -> str:
     if value is None:
-        return "empty"
+        return "null"
     if isinstance(value, bool):
         return f"the boolean {str(value).lower()}"
     if isinstance(value, (int, float)):

@@ -106,7 +106,8 @@ def test_hub_card_legacy_keys_invalid_values_and_missing_dataset(tmp_path: Path)
     assert data["language"] == ["en"] and data["license"] == "mit"
     assert data["library_name"] == "timm" and data["pipeline_tag"] == "text-classification"
     assert data["tags"] == ["autonlp"]
-    assert "x-thumbnail" in data and data["x-pinned"] is True
+    # `thumbnail:` is null, which the Hub reads as absent: it stays as written.
+    assert "thumbnail" in data and data["thumbnail"] is None and data["x-pinned"] is True
     index: Any = data["model-index"]
     assert index[0]["results"][0]["dataset"] == {
         "type": "FILL-IN the Hub id of the dataset this result was measured on",

@@ -273,8 +273,9 @@ def test_hub_card_legacy_keys_are_noted_with_the_key_the_hub_expects() -> None:
     timm = card("hf-model-cards/_noArch__nateraw_my-cool-timm-model-2_README.md")
     assert [(n.key, n.replacement) for n in timm.notes] == [("library_tag", "library_name")]
     assert "did you mean 'library_name'" in timm.notes[0].message
+    # `tags: autonlp`, a single tag, is how the Hub reads it: nothing to note.
     autonlp = card("hf-model-cards/_train__abhishek_autonlp-japanese-sentiment-59363_README.md")
-    assert [(n.kind, n.key) for n in autonlp.notes] == [(LEGACY_VALUE, "tags")]
+    assert autonlp.notes == []
 
 
 def test_a_readme_with_only_a_license_is_still_a_card() -> None:

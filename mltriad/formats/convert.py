@@ -334,7 +334,7 @@ def _hub_invalid_keys(
     """Hub keys whose value the schema rejects are kept under an x- prefix, not deleted."""
     own = set(schema("model-card")["required"]) | huggingface.TRIAD_KEYS | {"task"}
     bad: set[str] = set()
-    for problem in validate("model-card", simulated, None):
+    for problem in validate("model-card", huggingface.hub_metadata(simulated), None):
         top = _top_key(problem.message, simulated)
         if top is not None and top not in own:
             bad.add(top)

@@ -5,27 +5,35 @@ model name, and per result a task type, a dataset type and name, and metrics wit
 and a value (which cards often write as text: '0.91', '91.2 %', '0.91 ± 0.02'). Older
 cards use keys the Hub has since renamed (`languages`, `licenses`, `library_tag`, a text
 `task`), and `model_index` is a common misspelling: each is read, and noted with the key
-the Hub expects now.
+the Hub expects now. The Hub ignores `model_index`, so what is inside it is not judged.
+
+The metadata is judged as the Hub reads it (`as_the_hub_reads`): a key of the Hub's whose
+value is null (`thumbnail:` with nothing after it) is absent, and the Hub keeps keys of
+its own beyond the documented ones (`sample_rate`, `duplicated_from`, ...), which a
+Hugging Face card may have: each is noted, with no advice to rename it unless it plainly
+misspells a Hub key.
 """
 
 from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from mltriad.documents import Document
 from mltriad.formats.model import (
-    HUB_REQUIRED,
+    EXTRA_KEY,
     HUGGING_FACE,
     LEGACY_KEY,
-    LEGACY_VALUE,
     TRIAD,
     Found,
     HubResult,
     ModelCardReading,
     Note,
 )
+from mltriad.schemas import schema
 from mltriad.values import read_value, slug
 
 # Keys only mltriad's model cards have (a mapping `task` is mltriad's too).
@@ -95,6 +103,81 @@ _DISTINCTIVE = frozenset(
 _README = re.compile(r"(?:^|[_.\- ])(?:readme|model[_-]?card)$", re.IGNORECASE)
 
 
+@dataclass
+class HubMetadata:
+    """A card's front matter as the Hub reads it, where a null is absent: a key of the Hub's
+    whose value is null, and at any depth of such a key's value a null entry or list item.
+
+    It locates nodes as the document does (`data`, `path`, `locate`), in the document's own
+    coordinates: an index into a list that lost a null item is mapped back."""
+
+    doc: Document
+    data: dict[str, Any]
+    kept: dict[tuple[str | int, ...], list[int]] = field(default_factory=dict)
+
+    @property
+    def path(self) -> str:
+        return self.doc.path
+
+    def locate(self, where: Sequence[str | int], *, key: bool = False) -> tuple[int, int]:
+        original: list[str | int] = []
+        for step in where:
+            indices = self.kept.get(tuple(original))
+            original.append(indices[step] if indices and isinstance(step, int) else step)
+        return self.doc.locate(original, key=key)
+
+
+def as_the_hub_reads(doc: Document) -> Document | HubMetadata:
+    """`doc` itself when none of the Hub's keys holds a null (most cards), else its
+    metadata without them (`HubMetadata`)."""
+    if not isinstance(doc.data, dict):
+        return doc
+    kept: dict[tuple[str | int, ...], list[int]] = {}
+    data = hub_metadata(doc.data, kept)
+    return doc if data is doc.data else HubMetadata(doc, data, kept)
+
+
+def hub_metadata(
+    data: dict[str, Any], kept: dict[tuple[str | int, ...], list[int]] | None = None
+) -> dict[str, Any]:
+    """`data` with the Hub's keys as the Hub reads them, a null absent (`data` itself when
+    none holds one). `kept` records, by the path of each list that lost a null item, the
+    indices of the items it keeps."""
+    if not any(_has_null(v) for k, v in data.items() if k in HUB_KEYS):
+        return data
+    kept = {} if kept is None else kept
+    read: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in HUB_KEYS:
+            read[key] = value
+        elif value is not None:
+            read[key] = _without_nulls(value, (key,), kept)
+    return read
+
+
+def _has_null(value: Any) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, dict):
+        return any(_has_null(v) for v in value.values())
+    if isinstance(value, list):
+        return any(_has_null(v) for v in value)
+    return False
+
+
+def _without_nulls(
+    value: Any, where: tuple[str | int, ...], kept: dict[tuple[str | int, ...], list[int]]
+) -> Any:
+    if isinstance(value, dict):
+        return {k: _without_nulls(v, (*where, k), kept) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        indices = [i for i, item in enumerate(value) if item is not None]
+        if len(indices) < len(value):
+            kept[where] = indices
+        return [_without_nulls(value[i], (*where, i), kept) for i in indices]
+    return value
+
+
 def is_hub_card(path: str, data: dict[str, Any]) -> bool:
     """Front matter that is a Hugging Face model card's metadata: a key only cards have, or
     any Hub key in a file named like a card (README.md, as the Hub names it)."""
@@ -136,17 +219,8 @@ def read(path: str, doc: Document) -> ModelCardReading:
     reading.license = _license(data, doc)
     reading.results = list(_results(index, index_key, doc))
     reading.notes.extend(_legacy_keys(data, doc))
-    if index_key == "model_index":  # the schema checks `model-index`, not its misspelling
-        reading.notes.extend(_hub_required(index, index_key, doc))
-    if isinstance(data.get("tags"), str):
-        reading.notes.append(
-            Note(
-                LEGACY_VALUE,
-                "`tags` is a single text; the Hub and mltriad read a list of tags",
-                doc.locate(["tags"])[0],
-                "tags",
-            )
-        )
+    if fmt == HUGGING_FACE:
+        reading.notes.extend(_extra_keys(data, doc))
     return reading
 
 
@@ -240,50 +314,54 @@ def _results(index: Any, key: str, doc: Document) -> list[HubResult]:
     return found
 
 
-# The keys the Hub documents as required in `model-index`, by level.
-_REQUIRED = {
-    "entry": ("name", "results"),
-    "result": ("task", "dataset", "metrics"),
-    "task": ("type",),
-    "dataset": ("type", "name"),
-    "metric": ("type", "value"),
-}
-
-
-def _hub_required(index: Any, key: str, doc: Document) -> list[Note]:
-    """A note for each key the Hub requires that a `model_index` lacks."""
-    notes: list[Note] = []
-
-    def lacks(value: Any, level: str, where: list[str | int]) -> None:
-        for name in _REQUIRED[level]:
-            if not isinstance(value, dict) or name not in value:
-                label = key + "".join(
-                    f"[{w}]" if isinstance(w, int) else f".{w}" for w in where[1:]
-                )
-                notes.append(
-                    Note(
-                        HUB_REQUIRED,
-                        f"missing required field '{name}' in {label}",
-                        doc.locate(where)[0],
-                        key,
-                    )
-                )
-
-    for i, entry in enumerate(index if isinstance(index, list) else []):
-        lacks(entry, "entry", [key, i])
-        results = entry.get("results") if isinstance(entry, dict) else None
-        for j, result in enumerate(results if isinstance(results, list) else []):
-            where: list[str | int] = [key, i, "results", j]
-            lacks(result, "result", where)
-            if not isinstance(result, dict):
-                continue
-            for level in ("task", "dataset"):
-                if level in result:
-                    lacks(result[level], level, [*where, level])
-            metrics = result.get("metrics")
-            for k, metric in enumerate(metrics if isinstance(metrics, list) else []):
-                lacks(metric, "metric", [*where, "metrics", k])
+def _extra_keys(data: dict[str, Any], doc: Document) -> list[Note]:
+    """A note for each key that neither the Hub documents nor mltriad reads. The Hub keeps
+    such keys, and tools read some of them, so the note suggests a Hub key only for what is
+    plainly a misspelling of one ('licence', 'pipeline-tag', 'dataset')."""
+    card = schema("model-card")
+    known = set(card["properties"]) | set(LEGACY_KEYS)
+    patterns = [re.compile(p) for p in card["patternProperties"]]
+    notes = []
+    for key in data:
+        if not isinstance(key, str) or key in known or any(p.search(key) for p in patterns):
+            continue
+        spelled = hub_spelling(key)
+        advice = (
+            f", so neither uses it; did you mean '{spelled}'?"
+            if spelled
+            else ": mltriad leaves it alone, and the Hub keeps it in the card's metadata, "
+            "where other tools may read it"
+        )
+        message = f"`{key}` is not a key the Hub documents or mltriad reads{advice}"
+        line = doc.locate([key], key=True)[0]
+        notes.append(Note(EXTRA_KEY, message, line, key, spelled))
     return notes
+
+
+def hub_spelling(key: str) -> str | None:
+    """The Hub key that `key` misspells: the same but for case, '-' for '_' or a plural
+    's', or for one letter changed or two swapped in a word of five letters or more."""
+    word = key.lower().replace("-", "_")
+    for hub in sorted(HUB_KEYS):
+        target = hub.replace("-", "_")
+        if word in (target, target + "s") or word + "s" == target:
+            return hub if hub != key else None
+        if len(word) >= 5 and len(word) == len(target) and _one_slip(word, target):
+            return hub
+    return None
+
+
+def _one_slip(word: str, target: str) -> bool:
+    """One letter changed, or two neighbours swapped (`word` and `target` are as long)."""
+    differ = [i for i, (a, b) in enumerate(zip(word, target, strict=True)) if a != b]
+    if len(differ) == 1:
+        return True
+    return (
+        len(differ) == 2
+        and differ[1] == differ[0] + 1
+        and word[differ[0]] == target[differ[1]]
+        and word[differ[1]] == target[differ[0]]
+    )
 
 
 def _field(mapping: Any, name: str) -> str | None:

@@ -51,9 +51,10 @@ class Found(Generic[T]):
 @dataclass(frozen=True)
 class Note:
     """Something in a legacy form: a key from an older format version, or a value that is
-    read differently from how it is written. `key` is the front-matter key it concerns."""
+    read differently from how it is written; or a key of another tool's that mltriad does
+    not read. `key` is the front-matter key it concerns."""
 
-    kind: str  # LEGACY_KEY, LEGACY_VALUE or HUB_REQUIRED
+    kind: str  # LEGACY_KEY, LEGACY_VALUE or EXTRA_KEY
     message: str
     line: int
     key: str | None = None
@@ -62,7 +63,8 @@ class Note:
 
 LEGACY_KEY = "legacy-key"
 LEGACY_VALUE = "legacy-value"
-HUB_REQUIRED = "hub-required"  # a key the Hub's model-index requires, under `model_index`
+# A Hugging Face card's key that neither the Hub documents nor mltriad reads.
+EXTRA_KEY = "extra-key"
 
 
 @dataclass

@@ -1,4 +1,9 @@
-"""SARIF 2.1.0, as GitHub code scanning accepts it (github/codeql-action/upload-sarif)."""
+"""SARIF 2.1.0, as GitHub code scanning accepts it (github/codeql-action/upload-sarif).
+
+The log follows the OASIS schema and Microsoft's SARIF validator (`sarif-multitool
+validate`): artifact locations are URI references (RFC 3986), so a path is
+percent-encoded, and each rule's `name` is its name in PascalCase.
+"""
 
 from __future__ import annotations
 
@@ -31,7 +36,7 @@ def document(report: Report) -> dict[str, Any]:
                         "rules": [
                             {
                                 "id": r.id,
-                                "name": r.name,
+                                "name": pascal_case(r.name),
                                 "shortDescription": {"text": r.summary},
                                 "fullDescription": {"text": f"{r.summary} {r.fix}".strip()},
                                 "helpUri": f"{DOCS}#{r.id.lower()}",
@@ -52,7 +57,7 @@ def document(report: Report) -> dict[str, Any]:
                             {
                                 "physicalLocation": {
                                     "artifactLocation": {
-                                        "uri": report.repo_path(f.path),
+                                        "uri": uri_reference(report.repo_path(f.path)),
                                         "uriBaseId": "%SRCROOT%",
                                     },
                                     "region": {"startLine": f.line, "startColumn": f.col},
@@ -69,6 +74,19 @@ def document(report: Report) -> dict[str, Any]:
             }
         ],
     }
+
+
+def uri_reference(path: str) -> str:
+    """A repository-relative path as a relative URI reference: 'odd dir/a,b.md' becomes
+    'odd%20dir/a%2Cb.md' (a space, `,`, `:`, `%` or a non-ASCII letter is not allowed raw)."""
+    from urllib.parse import quote  # only SARIF needs it, not the hook's text output
+
+    return quote(path, safe="/")
+
+
+def pascal_case(name: str) -> str:
+    """A rule's name as SARIF's guidelines want `name`: 'missing-property' is MissingProperty."""
+    return "".join(part[:1].upper() + part[1:] for part in name.split("-"))
 
 
 def render(report: Report, out: TextIO) -> None:

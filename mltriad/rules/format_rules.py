@@ -1,4 +1,4 @@
-"""MT501-MT506: decision records and model cards in another tool's format.
+"""MT501-MT508: decision records and model cards in another tool's format.
 
 A file that `mltriad adopt` would convert is read by the reader of its format
 (`mltriad.formats`), and each thing the triad format needs that the file lacks is one
@@ -15,8 +15,8 @@ from mltriad import formats
 from mltriad.artifacts import Artifact
 from mltriad.findings import Finding, Severity, define
 from mltriad.formats.model import (
+    EXTRA_KEY,
     FORMAT_NAMES,
-    HUB_REQUIRED,
     LEGACY_KEY,
     LEGACY_VALUE,
     MADR2,
@@ -26,7 +26,6 @@ from mltriad.formats.model import (
     ModelCardReading,
 )
 from mltriad.rules.base import Context, checks
-from mltriad.schemas import MISSING_PROPERTY
 
 METADATA_IN_BODY = define(
     "MT501",
@@ -87,6 +86,18 @@ NOT_ADOPTED = define(
     "file it would write exists with other content.",
     example="model-cards/fraud.md exists and differs from what adopt writes",
     fix="Fix the file as the message says (or move the existing output away) and run adopt again.",
+)
+
+HUB_EXTRA_KEY = define(
+    "MT508",
+    "hub-extra-key",
+    "A Hugging Face model card has a key that the Hub does not document and mltriad does not "
+    "read. A warning: the Hub keeps such keys in the card's metadata, and tools read some "
+    "of them (a speech model's `sample_rate`, a copied repository's `duplicated_from`).",
+    severity=Severity.WARNING,
+    example="licence: mit   # did you mean 'license'?",
+    fix="Nothing, if a tool reads the key. If the message names a Hub key, the key is likely "
+    "a misspelling of it: rename it.",
 )
 
 _DECISION_FIELDS = ("status", "date", "decision-makers", "driver", "approvers")
@@ -234,8 +245,8 @@ def _notes(artifact: Artifact, notes: list[formats.Note], in_body: bool) -> Iter
     for note in notes:
         if note.kind == LEGACY_KEY:
             yield artifact.finding(LEGACY_KEY_RULE.id, note.message, line=note.line)
-        elif note.kind == HUB_REQUIRED:
-            yield artifact.finding(MISSING_PROPERTY.id, note.message, line=note.line)
+        elif note.kind == EXTRA_KEY:
+            yield artifact.finding(HUB_EXTRA_KEY.id, note.message, line=note.line)
         elif note.kind == LEGACY_VALUE and in_body:
             rule_id = LEGACY_VALUE_RULE.id if note.replacement else DECISION_LACKS.id
             yield artifact.finding(rule_id, note.message, line=note.line)

@@ -8,7 +8,8 @@ from collections.abc import Iterable
 from mltriad import formats
 from mltriad.artifacts import Artifact
 from mltriad.findings import Finding
-from mltriad.formats.model import LEGACY_KEY
+from mltriad.formats.huggingface import as_the_hub_reads
+from mltriad.formats.model import EXTRA_KEY, LEGACY_KEY
 from mltriad.rules.base import Context, checks
 from mltriad.schemas import MISSING_PROPERTY, UNKNOWN_PROPERTY, WRONG_TYPE, validate
 
@@ -32,7 +33,9 @@ def schema_valid(artifact: Artifact, ctx: Context) -> Iterable[Finding]:
                 f"{artifact.kind}` writes a template)",
             )
         return
-    found = validate(artifact.kind, doc.data, doc)
+    # A model card's Hub keys are judged as the Hub reads them: a null is absent.
+    judged = as_the_hub_reads(doc) if artifact.kind == "model-card" else doc
+    found = validate(artifact.kind, judged.data, judged)
     if reading is not None and not isinstance(reading, formats.Skipped):
         found = _not_said_by_legacy_rules(found, reading.notes)
     yield from found
@@ -40,10 +43,12 @@ def schema_valid(artifact: Artifact, ctx: Context) -> Iterable[Finding]:
 
 def _not_said_by_legacy_rules(found: list[Finding], notes: list[formats.Note]) -> list[Finding]:
     legacy_key_lines = {n.line for n in notes if n.kind == LEGACY_KEY}
+    extra_key_lines = {n.line for n in notes if n.kind == EXTRA_KEY}  # MT508, a warning
     said_again = (UNKNOWN_PROPERTY.id, WRONG_TYPE.id)
     return [
         f
         for f in found
         if not (f.rule == MISSING_PROPERTY.id and _TOP_LEVEL_MISSING.match(f.message))
         and not (f.rule in said_again and f.line in legacy_key_lines)
+        and not (f.rule == UNKNOWN_PROPERTY.id and f.line in extra_key_lines)
     ]
