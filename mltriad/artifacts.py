@@ -15,8 +15,11 @@ from mltriad.snapshot import Snapshot, glob_regex, normalize
 
 MARKDOWN_KINDS = ("model-card", "decision")
 _DECISION_NUMBER = re.compile(r"^(\d{1,5})[-_]")
-# Files that live among decision records but are not records (MADR, adr-tools, log4brains).
-_NOT_RECORDS = re.compile(r"^(index|readme|template|adr-template|\d+-template)\.md$", re.IGNORECASE)
+# Files that live among decision records but are not records (MADR, with its template
+# variants adr-template-minimal.md, adr-template-bare.md, ...; adr-tools; log4brains).
+_NOT_RECORDS = re.compile(
+    r"^(index|readme|template|adr-template(-[a-z0-9-]+)?|\d+-template)\.md$", re.IGNORECASE
+)
 
 
 def digest_bytes(raw: bytes) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,7 +11,7 @@ from typing import Any
 from mltriad.documents import Document, parse_yaml
 from mltriad.errors import ConfigError
 from mltriad.findings import Finding, ParseError, Severity, define, finding, rule
-from mltriad.schemas import validate
+from mltriad.schemas import NOT_ALLOWED, validate
 from mltriad.snapshot import Snapshot, enclosing_work_tree
 
 POLICY_PATH = "triad.yaml"
@@ -51,6 +52,64 @@ DEFAULT_SECTIONS: dict[str, tuple[tuple[str, ...], ...]] = {
         ("Decision Outcome", "Decision"),
     ),
 }
+
+# The lifecycle of a decision: the states a record's status counts as. A record that is
+# replaced says 'superseded by NNNN' (the state `superseded`), naming its successor.
+LIFECYCLE = ("proposed", "accepted", "rejected", "deprecated")
+# The statuses MADR 4 writes, in any letter case: its template's `proposed | rejected |
+# accepted | deprecated | … | superseded by ADR-0123`, and the `on hold` of its own records.
+MADR_STATUSES = {**{state: state for state in LIFECYCLE}, "on hold": "proposed"}
+_SUPERSEDED_STATUS = re.compile(r"^superseded by .*[0-9]")
+# The front-matter keys of a decision record that the policy may require of every record
+# (MADR 4 makes all of its own optional), and those it requires by default.
+DECISION_FIELDS = (
+    "status",
+    "date",
+    "decision-makers",
+    "consulted",
+    "informed",
+    "driver",
+    "approvers",
+)
+DEFAULT_DECISION_FIELDS = ("status", "date", "decision-makers", "driver", "approvers")
+MADR_FIELDS = frozenset({"status", "date", "decision-makers", "consulted", "informed"})
+
+
+def status_key(text: str) -> str:
+    """A status as statuses are compared: without letter case or repeated spaces."""
+    return " ".join(text.split()).casefold()
+
+
+@dataclass(frozen=True)
+class DecisionRules:
+    """`decisions:` in triad.yaml: the keys every record must have, and the team's own
+    statuses (as triad.yaml spells them) with the lifecycle state each counts as."""
+
+    required_fields: tuple[str, ...] = DEFAULT_DECISION_FIELDS
+    statuses: dict[str, str] = field(default_factory=dict)
+
+    def state_of(self, status: str) -> str | None:
+        """The lifecycle state a status counts as ('On hold' -> proposed), or None when
+        neither MADR nor triad.yaml defines it."""
+        key = status_key(status)
+        if _SUPERSEDED_STATUS.match(key):
+            return "superseded"
+        return MADR_STATUSES.get(key) or self._declared().get(key, (None, None))[1]
+
+    def spelling(self, status: str) -> str | None:
+        """The status as its definition writes it ('Accepted' -> accepted, 'IN REVIEW' ->
+        the spelling under decisions.statuses); None for 'superseded by' and unknowns."""
+        key = status_key(status)
+        if key in MADR_STATUSES:
+            return key
+        return self._declared().get(key, (None, None))[0]
+
+    def allowed(self) -> list[str]:
+        """Every status a record may have, for a message."""
+        return [*MADR_STATUSES, *self.statuses, "'superseded by NNNN'"]
+
+    def _declared(self) -> dict[str, tuple[str, str]]:
+        return {status_key(name): (name, state) for name, state in self.statuses.items()}
 
 
 @dataclass(frozen=True)
@@ -93,6 +152,7 @@ class Policy:
     repository: str | None = None  # signoff.repository: the name records must carry
     sections: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     eval_sets: EvalSetRules = field(default_factory=EvalSetRules)
+    decisions: DecisionRules = field(default_factory=DecisionRules)
     max_file_bytes: int = 5 * 1024 * 1024
     site: dict[str, str] = field(default_factory=dict)
     document: Document | None = None
@@ -112,6 +172,23 @@ class Policy:
         of it that triad.yaml defines, else every role it defines."""
         defined = tuple(r for r in self.required_roles(kind) if r in self.roles)
         return defined or tuple(self.roles)
+
+    def requires(self, setting: str) -> str:
+        """Who says so, for a finding that a policy setting causes: 'triad.yaml requires
+        it (decisions.required_fields, line 40)', or the default policy."""
+        if self.document is None:
+            return (
+                f"the default policy requires it (there is no {POLICY_PATH}; {setting} in "
+                "one changes it)"
+            )
+        where: list[str | int] = list(setting.split("."))
+        data: Any = self.document.data
+        for step in where:
+            data = data.get(step) if isinstance(data, dict) else None
+        if data is None:
+            return f"{self.document.path} requires it by default ({setting} is not set)"
+        line = self.document.locate(where, key=True)[0]
+        return f"{self.document.path} requires it ({setting}, line {line})"
 
     def member(self, role_id: str, email: str) -> Member | None:
         role = self.roles.get(role_id)
@@ -199,6 +276,11 @@ def _build(doc: Document) -> Policy:
         share_roles=tuple(es.get("share_roles", ("product-manager", "domain-expert"))),
         require_production_sample=bool(es.get("require_production_sample", True)),
     )
+    dr = data.get("decisions", {})
+    decision_rules = DecisionRules(
+        required_fields=tuple(dr.get("required_fields", DEFAULT_DECISION_FIELDS)),
+        statuses=dict(dr.get("statuses") or {}),
+    )
     return Policy(
         roles=roles,
         paths=paths,
@@ -208,6 +290,7 @@ def _build(doc: Document) -> Policy:
         repository=signoff.get("repository"),
         sections=sections,
         eval_sets=eval_rules,
+        decisions=decision_rules,
         max_file_bytes=int(data.get("limits", {}).get("max_file_bytes", 5 * 1024 * 1024)),
         site=dict(data.get("site", {})),
         document=doc,
@@ -242,6 +325,7 @@ def _consistency(policy: Policy, doc: Document) -> Iterable[Finding]:
                 line,
                 col,
             )
+    yield from _statuses(policy, doc)
     for role in policy.roles.values():
         if not role.members:
             line, col = doc.locate(["roles", role.id, "members"])
@@ -278,6 +362,35 @@ def _consistency(policy: Policy, doc: Document) -> Iterable[Finding]:
                     line,
                     col,
                 )
+
+
+def _statuses(policy: Policy, doc: Document) -> Iterable[Finding]:
+    """A team's own status may not redefine MADR's, nor be declared twice."""
+    seen: dict[str, str] = {}
+    for name in policy.decisions.statuses:
+        key = status_key(name)
+        line, col = doc.locate(["decisions", "statuses", name], key=True)
+        if key in MADR_STATUSES or _SUPERSEDED_STATUS.match(key) or not key:
+            meaning = MADR_STATUSES.get(key, "superseded") if key else ""
+            yield finding(
+                NOT_ALLOWED,
+                doc.path,
+                f"decisions.statuses declares '{name}', which "
+                + (f"is already a status (it counts as {meaning})" if key else "is empty")
+                + "; remove it there",
+                line,
+                col,
+            )
+        elif key in seen:
+            yield finding(
+                NOT_ALLOWED,
+                doc.path,
+                f"decisions.statuses declares '{name}' and '{seen[key]}', which are one "
+                "status (statuses are compared without letter case); keep one of them",
+                line,
+                col,
+            )
+        seen.setdefault(key, name)
 
 
 def base_policy(snapshot: Snapshot) -> Policy:

@@ -10,7 +10,8 @@ from mltriad.artifacts import Artifact
 from mltriad.findings import Finding
 from mltriad.formats.model import LEGACY_KEY
 from mltriad.rules.base import Context, checks
-from mltriad.schemas import MISSING_PROPERTY, UNKNOWN_PROPERTY, WRONG_TYPE, validate
+from mltriad.schemas import MISSING_PROPERTY, UNKNOWN_PROPERTY, WRONG_TYPE, schema, validate
+from mltriad.values import unfilled
 
 # The schema's "missing required field 'a', 'b'" for the document itself (not a nested part).
 _TOP_LEVEL_MISSING = re.compile(r"^missing required field '[^']+'(?:, '[^']+')*$")
@@ -32,10 +33,20 @@ def schema_valid(artifact: Artifact, ctx: Context) -> Iterable[Finding]:
                 f"{artifact.kind}` writes a template)",
             )
         return
-    found = validate(artifact.kind, doc.data, doc)
+    data = _filled(doc.data) if artifact.kind == "decision" else doc.data
+    found = validate(artifact.kind, data, doc)
     if reading is not None and not isinstance(reading, formats.Skipped):
         found = _not_said_by_legacy_rules(found, reading.notes)
     yield from found
+
+
+def _filled(data: object) -> object:
+    """A record's front matter without the keys it leaves empty or to a template's text:
+    those are not filled in yet (MT101, MT502 and MT601 say so), not of a wrong type."""
+    if not isinstance(data, dict):
+        return data
+    known = schema("decision")["properties"]
+    return {k: v for k, v in data.items() if k not in known or unfilled(v) is None}
 
 
 def _not_said_by_legacy_rules(found: list[Finding], notes: list[formats.Note]) -> list[Finding]:
