@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,17 @@ DEFAULT_PATHS = {
     "signoffs": "signoffs",
 }
 PATH_KEY = {"model-card": "model-cards", "decision": "decisions", "eval-set": "eval-sets"}
+
+
+def as_globs(value: str | Sequence[str]) -> tuple[str, ...]:
+    """A `paths:` entry as a tuple: one glob, or the globs of a list, in their order."""
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def path_globs(paths: Mapping[str, str | Sequence[str]]) -> dict[str, tuple[str, ...]]:
+    """`paths:` (the defaults for the keys it leaves out) with every entry a tuple."""
+    return {key: as_globs(value) for key, value in {**DEFAULT_PATHS, **paths}.items()}
+
 
 DEFAULT_SECTIONS: dict[str, tuple[tuple[str, ...], ...]] = {
     "model-card": (
@@ -145,7 +156,7 @@ class EvalSetRules:
 @dataclass(frozen=True)
 class Policy:
     roles: dict[str, Role]
-    paths: dict[str, str]
+    paths: dict[str, tuple[str, ...]]  # see path_globs; `signoffs` is one folder
     require: dict[str, tuple[str, ...]]
     identity: str = "author"
     distinct_signers: bool = True
@@ -157,12 +168,21 @@ class Policy:
     site: dict[str, str] = field(default_factory=dict)
     document: Document | None = None
 
-    def glob(self, kind: str) -> str:
+    def globs(self, kind: str) -> tuple[str, ...]:
+        """Every glob where artifacts of `kind` live: all of them are governed."""
         return self.paths[PATH_KEY[kind]]
+
+    def first_glob(self, kind: str) -> str:
+        """The first glob of `kind`: where `mltriad new` writes a new artifact."""
+        return self.globs(kind)[0]
+
+    def globs_text(self, kind: str) -> str:
+        """The globs of `kind`, for a message: 'model-cards/*.md, models/*/README.md'."""
+        return ", ".join(self.globs(kind))
 
     @property
     def signoff_dir(self) -> str:
-        return self.paths["signoffs"].rstrip("/")
+        return self.paths["signoffs"][0].rstrip("/")
 
     def required_roles(self, kind: str) -> tuple[str, ...]:
         return self.require.get(kind, ())
@@ -262,7 +282,7 @@ def _build(doc: Document) -> Policy:
         )
         for role_id, body in data["roles"].items()
     }
-    paths = {**DEFAULT_PATHS, **data.get("paths", {})}
+    paths = path_globs(data.get("paths", {}))
     require_data = data.get("require", {})
     require = {kind: tuple(require_data.get(kind, ())) for kind in ARTIFACT_KINDS}
     require["policy"] = tuple(require_data.get("policy", roles))

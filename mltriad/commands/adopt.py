@@ -192,7 +192,7 @@ def _relative(path: Path, root: Path) -> str:
 
 def _kind_by_policy(rel: str, policy: Policy) -> str | None:
     for kind in ("decision", "model-card"):
-        if glob_regex(policy.glob(kind)).match(rel):
+        if any(glob_regex(g).match(rel) for g in policy.globs(kind)):
             return kind
     return None
 

@@ -73,7 +73,8 @@ def read_document(path: str, doc: Document, kind: str | None = None) -> Reading:
     is_card = huggingface.has_triad_keys(data) or huggingface.is_hub_card(path, data)
     if data and kind != "decision" and is_card:
         return huggingface.read(path, doc)
-    skipped = _not_a_record(path, doc)
+    # A decision log's README is its index; under a policy's model-card glob it is a card.
+    skipped = _not_a_record(path, doc) if kind != "model-card" else None
     if skipped is not None:
         return skipped
     if data and kind != "model-card" and set(data) & (madr.TRIAD_KEYS | madr.MADR_KEYS):
