@@ -198,6 +198,24 @@ def test_a_record_made_from_the_full_template_reports_its_placeholders(tmp_path:
     assert left[5].endswith(", or delete the key (it is optional)")
 
 
+def test_a_record_in_mltriads_format_names_the_policy_for_a_missing_or_empty_key(
+    tmp_path: Path,
+) -> None:
+    repo = make_repo(tmp_path / "repo", EXAMPLE_REPO)
+    record = repo / "decisions" / "0003-review-threshold.md"
+    text = RECORD.format(status="accepted").replace("date: 2026-03-01", "date:")
+    record.write_text(text.replace("decision-makers: [Ada Lovelace, Grace Hopper]\n", ""))
+    code, found = check_json(repo, "decisions/0003-review-threshold.md")
+    assert code == 1
+    assert [(f["rule"], f["line"], f["message"].split(":")[0]) for f in found] == [
+        ("MT101", 2, "missing required field 'decision-makers'"),
+        ("MT101", 3, "`date` is empty"),
+    ]
+    assert all("(decisions.required_fields is not set)" in f["message"] for f in found)
+    set_policy(repo, "decisions:\n  required_fields: [status, driver, approvers]\n")
+    assert check_json(repo, "decisions/0003-review-threshold.md") == (0, [])
+
+
 # --- Statuses ------------------------------------------------------------------------------
 
 
@@ -318,3 +336,16 @@ def test_adopt_keeps_madrs_statuses_and_the_teams_own(tmp_path: Path) -> None:
     assert "\nstatus: in review  # was: IN REVIEW\n" in kustomize
     check = invoke(["check", "adr", "--format", "json"], cwd=repo)
     assert {f["rule"] for f in findings(check.output)} <= {"MT601", "MT211"}
+
+
+def test_adopt_writes_placeholders_only_for_the_keys_triad_yaml_requires(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", EXAMPLE_REPO)
+    set_policy(repo, "decisions:\n  required_fields: [status, driver, approvers]\n")
+    record = repo / "adr" / "0004-use-helm.md"
+    record.parent.mkdir()
+    record.write_text("# 4. Use Helm\n\n## Status\n\nAccepted\n\n## Context\n\nX\n", "utf-8")
+    result = invoke(["adopt", "adr"], cwd=repo)
+    assert result.exit_code == 0, result.output
+    text = record.read_text(encoding="utf-8")
+    assert "\nstatus: accepted\n" in text and "driver:" in text and "approvers:" in text
+    assert "date:" not in text and "decision-makers:" not in text
