@@ -15,8 +15,11 @@ from mltriad.snapshot import Snapshot, glob_regex, normalize
 
 MARKDOWN_KINDS = ("model-card", "decision")
 _DECISION_NUMBER = re.compile(r"^(\d{1,5})[-_]")
-# Files that live among decision records but are not records (MADR, adr-tools, log4brains).
-_NOT_RECORDS = re.compile(r"^(index|readme|template|adr-template|\d+-template)\.md$", re.IGNORECASE)
+# Files that live among decision records but are not records (MADR, with its template
+# variants adr-template-minimal.md, adr-template-bare.md, ...; adr-tools; log4brains).
+_NOT_RECORDS = re.compile(
+    r"^(index|readme|template|adr-template(-[a-z0-9-]+)?|\d+-template)\.md$", re.IGNORECASE
+)
 
 
 def digest_bytes(raw: bytes) -> str:
@@ -139,11 +142,17 @@ class Repository:
             elif kind == "policy":
                 found = [POLICY_PATH] if self.snapshot.exists(POLICY_PATH) else []
             else:
-                found = self.snapshot.glob(self.policy.glob(kind))
+                found = self._glob_all(self.policy.globs(kind))
                 if kind == "decision":
                     found = [p for p in found if not is_not_a_record(p)]
             self._paths[kind] = found
         return self._paths[kind]
+
+    def _glob_all(self, patterns: tuple[str, ...]) -> list[str]:
+        """The files any of `patterns` matches, each once, sorted."""
+        if len(patterns) == 1:
+            return self.snapshot.glob(patterns[0])
+        return sorted({p for pattern in patterns for p in self.snapshot.glob(pattern)})
 
     def all_paths(self) -> list[tuple[str, str]]:
         """(kind, path) of every governed file, policy first."""
@@ -160,7 +169,7 @@ class Repository:
         if clean == POLICY_PATH:
             return "policy"
         for kind in ARTIFACT_KINDS:
-            if glob_regex(self.policy.glob(kind)).match(clean):
+            if any(glob_regex(g).match(clean) for g in self.policy.globs(kind)):
                 if kind == "decision" and is_not_a_record(clean):
                     return None
                 return kind

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 from mltriad.documents import Document, parse_yaml
 from mltriad.errors import ConfigError
 from mltriad.findings import Finding, ParseError, Severity, define, finding, rule
-from mltriad.schemas import validate
+from mltriad.schemas import NOT_ALLOWED, validate
 from mltriad.snapshot import Snapshot, enclosing_work_tree
 
 POLICY_PATH = "triad.yaml"
@@ -40,6 +41,17 @@ DEFAULT_PATHS = {
 }
 PATH_KEY = {"model-card": "model-cards", "decision": "decisions", "eval-set": "eval-sets"}
 
+
+def as_globs(value: str | Sequence[str]) -> tuple[str, ...]:
+    """A `paths:` entry as a tuple: one glob, or the globs of a list, in their order."""
+    return (value,) if isinstance(value, str) else tuple(value)
+
+
+def path_globs(paths: Mapping[str, str | Sequence[str]]) -> dict[str, tuple[str, ...]]:
+    """`paths:` (the defaults for the keys it leaves out) with every entry a tuple."""
+    return {key: as_globs(value) for key, value in {**DEFAULT_PATHS, **paths}.items()}
+
+
 DEFAULT_SECTIONS: dict[str, tuple[tuple[str, ...], ...]] = {
     "model-card": (
         ("Intended use", "Intended uses", "Uses"),
@@ -51,6 +63,64 @@ DEFAULT_SECTIONS: dict[str, tuple[tuple[str, ...], ...]] = {
         ("Decision Outcome", "Decision"),
     ),
 }
+
+# The lifecycle of a decision: the states a record's status counts as. A record that is
+# replaced says 'superseded by NNNN' (the state `superseded`), naming its successor.
+LIFECYCLE = ("proposed", "accepted", "rejected", "deprecated")
+# The statuses MADR 4 writes, in any letter case: its template's `proposed | rejected |
+# accepted | deprecated | … | superseded by ADR-0123`, and the `on hold` of its own records.
+MADR_STATUSES = {**{state: state for state in LIFECYCLE}, "on hold": "proposed"}
+_SUPERSEDED_STATUS = re.compile(r"^superseded by .*[0-9]")
+# The front-matter keys of a decision record that the policy may require of every record
+# (MADR 4 makes all of its own optional), and those it requires by default.
+DECISION_FIELDS = (
+    "status",
+    "date",
+    "decision-makers",
+    "consulted",
+    "informed",
+    "driver",
+    "approvers",
+)
+DEFAULT_DECISION_FIELDS = ("status", "date", "decision-makers", "driver", "approvers")
+MADR_FIELDS = frozenset({"status", "date", "decision-makers", "consulted", "informed"})
+
+
+def status_key(text: str) -> str:
+    """A status as statuses are compared: without letter case or repeated spaces."""
+    return " ".join(text.split()).casefold()
+
+
+@dataclass(frozen=True)
+class DecisionRules:
+    """`decisions:` in triad.yaml: the keys every record must have, and the team's own
+    statuses (as triad.yaml spells them) with the lifecycle state each counts as."""
+
+    required_fields: tuple[str, ...] = DEFAULT_DECISION_FIELDS
+    statuses: dict[str, str] = field(default_factory=dict)
+
+    def state_of(self, status: str) -> str | None:
+        """The lifecycle state a status counts as ('On hold' -> proposed), or None when
+        neither MADR nor triad.yaml defines it."""
+        key = status_key(status)
+        if _SUPERSEDED_STATUS.match(key):
+            return "superseded"
+        return MADR_STATUSES.get(key) or self._declared().get(key, (None, None))[1]
+
+    def spelling(self, status: str) -> str | None:
+        """The status as its definition writes it ('Accepted' -> accepted, 'IN REVIEW' ->
+        the spelling under decisions.statuses); None for 'superseded by' and unknowns."""
+        key = status_key(status)
+        if key in MADR_STATUSES:
+            return key
+        return self._declared().get(key, (None, None))[0]
+
+    def allowed(self) -> list[str]:
+        """Every status a record may have, for a message."""
+        return [*MADR_STATUSES, *self.statuses, "'superseded by NNNN'"]
+
+    def _declared(self) -> dict[str, tuple[str, str]]:
+        return {status_key(name): (name, state) for name, state in self.statuses.items()}
 
 
 @dataclass(frozen=True)
@@ -86,23 +156,33 @@ class EvalSetRules:
 @dataclass(frozen=True)
 class Policy:
     roles: dict[str, Role]
-    paths: dict[str, str]
+    paths: dict[str, tuple[str, ...]]  # see path_globs; `signoffs` is one folder
     require: dict[str, tuple[str, ...]]
     identity: str = "author"
     distinct_signers: bool = True
     repository: str | None = None  # signoff.repository: the name records must carry
     sections: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     eval_sets: EvalSetRules = field(default_factory=EvalSetRules)
+    decisions: DecisionRules = field(default_factory=DecisionRules)
     max_file_bytes: int = 5 * 1024 * 1024
     site: dict[str, str] = field(default_factory=dict)
     document: Document | None = None
 
-    def glob(self, kind: str) -> str:
+    def globs(self, kind: str) -> tuple[str, ...]:
+        """Every glob where artifacts of `kind` live: all of them are governed."""
         return self.paths[PATH_KEY[kind]]
+
+    def first_glob(self, kind: str) -> str:
+        """The first glob of `kind`: where `mltriad new` writes a new artifact."""
+        return self.globs(kind)[0]
+
+    def globs_text(self, kind: str) -> str:
+        """The globs of `kind`, for a message: 'model-cards/*.md, models/*/README.md'."""
+        return ", ".join(self.globs(kind))
 
     @property
     def signoff_dir(self) -> str:
-        return self.paths["signoffs"].rstrip("/")
+        return self.paths["signoffs"][0].rstrip("/")
 
     def required_roles(self, kind: str) -> tuple[str, ...]:
         return self.require.get(kind, ())
@@ -112,6 +192,23 @@ class Policy:
         of it that triad.yaml defines, else every role it defines."""
         defined = tuple(r for r in self.required_roles(kind) if r in self.roles)
         return defined or tuple(self.roles)
+
+    def requires(self, setting: str) -> str:
+        """Who says so, for a finding that a policy setting causes: 'triad.yaml requires
+        it (decisions.required_fields, line 40)', or the default policy."""
+        if self.document is None:
+            return (
+                f"the default policy requires it (there is no {POLICY_PATH}; {setting} in "
+                "one changes it)"
+            )
+        where: list[str | int] = list(setting.split("."))
+        data: Any = self.document.data
+        for step in where:
+            data = data.get(step) if isinstance(data, dict) else None
+        if data is None:
+            return f"{self.document.path} requires it by default ({setting} is not set)"
+        line = self.document.locate(where, key=True)[0]
+        return f"{self.document.path} requires it ({setting}, line {line})"
 
     def member(self, role_id: str, email: str) -> Member | None:
         role = self.roles.get(role_id)
@@ -185,7 +282,7 @@ def _build(doc: Document) -> Policy:
         )
         for role_id, body in data["roles"].items()
     }
-    paths = {**DEFAULT_PATHS, **data.get("paths", {})}
+    paths = path_globs(data.get("paths", {}))
     require_data = data.get("require", {})
     require = {kind: tuple(require_data.get(kind, ())) for kind in ARTIFACT_KINDS}
     require["policy"] = tuple(require_data.get("policy", roles))
@@ -199,6 +296,11 @@ def _build(doc: Document) -> Policy:
         share_roles=tuple(es.get("share_roles", ("product-manager", "domain-expert"))),
         require_production_sample=bool(es.get("require_production_sample", True)),
     )
+    dr = data.get("decisions", {})
+    decision_rules = DecisionRules(
+        required_fields=tuple(dr.get("required_fields", DEFAULT_DECISION_FIELDS)),
+        statuses=dict(dr.get("statuses") or {}),
+    )
     return Policy(
         roles=roles,
         paths=paths,
@@ -208,6 +310,7 @@ def _build(doc: Document) -> Policy:
         repository=signoff.get("repository"),
         sections=sections,
         eval_sets=eval_rules,
+        decisions=decision_rules,
         max_file_bytes=int(data.get("limits", {}).get("max_file_bytes", 5 * 1024 * 1024)),
         site=dict(data.get("site", {})),
         document=doc,
@@ -242,6 +345,7 @@ def _consistency(policy: Policy, doc: Document) -> Iterable[Finding]:
                 line,
                 col,
             )
+    yield from _statuses(policy, doc)
     for role in policy.roles.values():
         if not role.members:
             line, col = doc.locate(["roles", role.id, "members"])
@@ -278,6 +382,35 @@ def _consistency(policy: Policy, doc: Document) -> Iterable[Finding]:
                     line,
                     col,
                 )
+
+
+def _statuses(policy: Policy, doc: Document) -> Iterable[Finding]:
+    """A team's own status may not redefine MADR's, nor be declared twice."""
+    seen: dict[str, str] = {}
+    for name in policy.decisions.statuses:
+        key = status_key(name)
+        line, col = doc.locate(["decisions", "statuses", name], key=True)
+        if key in MADR_STATUSES or _SUPERSEDED_STATUS.match(key) or not key:
+            meaning = MADR_STATUSES.get(key, "superseded") if key else ""
+            yield finding(
+                NOT_ALLOWED,
+                doc.path,
+                f"decisions.statuses declares '{name}', which "
+                + (f"is already a status (it counts as {meaning})" if key else "is empty")
+                + "; remove it there",
+                line,
+                col,
+            )
+        elif key in seen:
+            yield finding(
+                NOT_ALLOWED,
+                doc.path,
+                f"decisions.statuses declares '{name}' and '{seen[key]}', which are one "
+                "status (statuses are compared without letter case); keep one of them",
+                line,
+                col,
+            )
+        seen.setdefault(key, name)
 
 
 def base_policy(snapshot: Snapshot) -> Policy:

@@ -14,6 +14,35 @@ def placeholder(hint: str) -> str:
     return f"{PLACEHOLDER} {hint}".rstrip()
 
 
+# Why a front-matter value is not filled in yet (`unfilled`).
+EMPTY = "empty"
+TEMPLATE_TEXT = "template text"
+
+
+def unfilled(value: Any) -> str | None:
+    """EMPTY when a key has no value (`date:`, as MADR's bare template writes it), TEMPLATE_TEXT
+    when it still holds a template's text in curly braces (MADR's `{YYYY-MM-DD when the
+    decision was last updated}`, which YAML reads as a mapping, or a quoted `"{proposed |
+    ...}"`), None when it holds a value."""
+    if value is None or value == [] or value == {}:
+        return EMPTY
+    if isinstance(value, str):
+        text = value.strip()
+        if not text:
+            return EMPTY
+        return TEMPLATE_TEXT if text.startswith("{") else None
+    if isinstance(value, dict) and all(v is None for v in value.values()):
+        return TEMPLATE_TEXT
+    return None
+
+
+def template_text(value: Any) -> str:
+    """The template text a value holds, as the file wrote it (near enough) for a message."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(str(k) for k in value) + "}"
+    return str(value).strip()
+
+
 def slug(text: str) -> str:
     """An id: lowercase letters and digits in words joined by dashes ('' if none)."""
     return "-".join(re.findall(r"[a-z0-9]+", text.lower()))

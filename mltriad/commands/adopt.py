@@ -192,7 +192,7 @@ def _relative(path: Path, root: Path) -> str:
 
 def _kind_by_policy(rel: str, policy: Policy) -> str | None:
     for kind in ("decision", "model-card"):
-        if glob_regex(policy.glob(kind)).match(rel):
+        if any(glob_regex(g).match(rel) for g in policy.globs(kind)):
             return kind
     return None
 
@@ -236,7 +236,7 @@ def _plan(source: Source, settings: Settings, output: Path | None) -> Adoption:
         return item
     conversion = convert(source, settings)
     after = conversion.text.encode("utf-8")
-    problem = _verify(source, after)
+    problem = _verify(source, after, settings.policy)
     if problem is not None:
         item.state = NOT_ADOPTED
         item.reason = f"adopt could not convert it safely ({problem}); it is left as it was"
@@ -268,7 +268,7 @@ def _in_triad_format(path: Path, raw: bytes, kind: str) -> bool:
     return not isinstance(reading, Skipped) and reading.format == TRIAD and reading.kind == kind
 
 
-def _verify(source: Source, after: bytes) -> str | None:
+def _verify(source: Source, after: bytes, policy: Policy) -> str | None:
     """Why the converted file is not what adopt promises, or None: it must parse, be in
     mltriad's format, and (for Markdown) keep the original text byte for byte, followed at
     most by appended FILL-IN sections (--add-sections)."""
@@ -279,7 +279,11 @@ def _verify(source: Source, after: bytes) -> str | None:
     reading = formats.read_document(source.rel, doc, source.reading.kind)
     if isinstance(reading, Skipped) or reading.format != TRIAD:
         return "the result is not in mltriad's format"
-    required = schema(reading.kind)["required"]
+    required = (
+        policy.decisions.required_fields
+        if reading.kind == "decision"
+        else schema(reading.kind).get("required", [])
+    )
     if not isinstance(doc.data, dict) or not set(required) <= set(doc.data):
         return "the result lacks a field mltriad requires"
     if source.doc is not None:

@@ -21,6 +21,7 @@ from mltriad.policy import (
     POLICY_PATH,
     Policy,
     Role,
+    path_globs,
     read_policy,
 )
 from mltriad.rules import Context, run_checks
@@ -118,7 +119,7 @@ def default_policy() -> Policy:
     in a folder that has no triad.yaml."""
     return Policy(
         roles={role: Role(role, ()) for role in ROLES},
-        paths=dict(DEFAULT_PATHS),
+        paths=path_globs(DEFAULT_PATHS),
         require={
             "model-card": ROLES,
             "decision": ROLES[:2],
@@ -149,7 +150,7 @@ def _without_policy(
     if len(folders) == 1:
         log = folders.pop()
         glob = (_glob_escape(log) + "/" if log else "") + "*.md"
-        policy = replace(policy, paths={**policy.paths, "decisions": glob})
+        policy = replace(policy, paths={**policy.paths, "decisions": (glob,)})
         repo = Repository(WorkTree(root), policy)
     note = (
         f"no {POLICY_PATH} in {root}: checked with the default policy (roles "

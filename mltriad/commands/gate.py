@@ -466,7 +466,7 @@ def _folded_match(policy: Policy, path: str) -> bool:
     return any(
         _folded(pattern).match(name)
         and not glob_regex(pattern).match(path)
-        and not (pattern == policy.glob("decision") and is_not_a_record(path))
+        and not (pattern in policy.globs("decision") and is_not_a_record(path))
         for pattern in _governed_globs(policy)
     )
 
@@ -477,7 +477,7 @@ def _folded(pattern: str) -> re.Pattern[str]:
 
 
 def _artifact_globs(policy: Policy) -> list[str]:
-    return [policy.glob(kind) for kind in GOVERNED_KINDS if kind != "policy"]
+    return [g for kind in GOVERNED_KINDS if kind != "policy" for g in policy.globs(kind)]
 
 
 def _reaches(pattern: str, folder: str) -> bool:

@@ -37,7 +37,14 @@ from mltriad.data import data_dir
 from mltriad.errors import ConfigError, MltriadError
 from mltriad.files import write_file
 from mltriad.gitrepo import GitRepo
-from mltriad.policy import ARTIFACT_KINDS, DEFAULT_PATHS, PATH_KEY, POLICY_PATH, read_policy
+from mltriad.policy import (
+    ARTIFACT_KINDS,
+    DEFAULT_PATHS,
+    PATH_KEY,
+    POLICY_PATH,
+    path_globs,
+    read_policy,
+)
 from mltriad.snapshot import WorkTree, glob_regex
 
 HOOKS = ("pre-commit", "pre-push")
@@ -398,15 +405,20 @@ def uninstall(root: Path, names: Sequence[str] = HOOKS) -> UninstallResult:
 _ERE_SPECIAL = frozenset(".[]()*+?{}|^$\\")
 
 
-def governed_globs(paths: Mapping[str, str] = DEFAULT_PATHS) -> list[str]:
-    """The globs of every file a policy with these `paths:` governs, policy first."""
+Paths = Mapping[str, str | Sequence[str]]  # `paths:` of triad.yaml, a glob or a list per kind
+
+
+def governed_globs(paths: Paths = DEFAULT_PATHS) -> list[str]:
+    """The globs of every file a policy with these `paths:` governs, policy first (every
+    glob of a kind's list, in its order)."""
+    every = path_globs(paths)
     globs = [POLICY_PATH]
-    globs += [paths[PATH_KEY[kind]] for kind in ARTIFACT_KINDS]
-    globs.append(paths["signoffs"].rstrip("/") + _SIGNOFF_GLOB)
-    return globs
+    globs += [g for kind in ARTIFACT_KINDS for g in every[PATH_KEY[kind]]]
+    globs.append(every["signoffs"][0].rstrip("/") + _SIGNOFF_GLOB)
+    return list(dict.fromkeys(globs))
 
 
-def files_regex(paths: Mapping[str, str] = DEFAULT_PATHS) -> str:
+def files_regex(paths: Paths = DEFAULT_PATHS) -> str:
     """One anchored pattern matching the repository paths of the governed files.
 
     Each glob is translated by `glob_regex` (as `check` and the gate match them), then
@@ -477,7 +489,7 @@ _MANIFEST = """\
 _SCRIPT_DEFAULT = re.compile(r"^default_files='[^'\n]*'$", re.MULTILINE)
 
 
-def manifest_text(paths: Mapping[str, str] = DEFAULT_PATHS) -> str:
+def manifest_text(paths: Paths = DEFAULT_PATHS) -> str:
     """The whole `.pre-commit-hooks.yaml`."""
     return _MANIFEST.replace("{files}", _yaml_scalar(files_regex(paths)))
 
@@ -495,7 +507,7 @@ repos:
 """
 
 
-def local_config_text(version: str, paths: Mapping[str, str] = DEFAULT_PATHS) -> str:
+def local_config_text(version: str, paths: Paths = DEFAULT_PATHS) -> str:
     """A `.pre-commit-config.yaml` with mltriad's hooks as `repo: local` hooks that run the
     installed mltriad (`language: system`): the same hooks as the manifest offers."""
     hooks = manifest_text(paths).split("\n\n", 1)[1].replace("language: python", "language: system")
@@ -503,7 +515,7 @@ def local_config_text(version: str, paths: Mapping[str, str] = DEFAULT_PATHS) ->
     return _LOCAL_CONFIG.replace("{version}", version) + indented
 
 
-def pre_commit_script(script: str, paths: Mapping[str, str] = DEFAULT_PATHS) -> str:
+def pre_commit_script(script: str, paths: Paths = DEFAULT_PATHS) -> str:
     """`hooks/pre-commit` with its `default_files='...'` line set to the pattern."""
     pattern = files_regex(paths)
     if "'" in pattern or not _SCRIPT_DEFAULT.search(script):

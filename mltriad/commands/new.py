@@ -23,7 +23,7 @@ from mltriad.errors import MltriadError
 from mltriad.files import write_file
 from mltriad.gitrepo import tree_paths
 from mltriad.markdown import missing_sections, with_sections
-from mltriad.policy import Policy, read_policy
+from mltriad.policy import PATH_KEY, Policy, read_policy
 from mltriad.rules.decisions import superseded_by
 from mltriad.rules.placeholder_rules import find_placeholders
 from mltriad.schemas import did_you_mean
@@ -143,8 +143,9 @@ def title_of(name: str) -> str:
 
 
 def _artifact_path(policy: Policy, kind: str, name: str) -> str:
-    """Where a new artifact of `kind` goes: the folder of its glob, the glob's extension."""
-    pattern = policy.glob(kind)
+    """Where a new artifact of `kind` goes: the folder of its (first) glob, the glob's
+    extension."""
+    pattern = policy.first_glob(kind)
     folder = static_prefix(pattern)
     last = pattern.rsplit("/", 1)[-1]
     extension = last[last.rfind("*") + 1 :] if "*" in last else ""
@@ -155,7 +156,8 @@ def _artifact_path(policy: Policy, kind: str, name: str) -> str:
         raise MltriadError(
             f"cannot tell where a new {kind} goes: {path} would not match the glob '{pattern}'",
             path="triad.yaml",
-            hint="Create the file by hand, or simplify the glob under paths:.",
+            hint="Create the file by hand, or simplify the glob under paths: (a new "
+            f"{kind} goes where the first glob of paths.{PATH_KEY[kind]} says).",
         )
     return path
 
@@ -164,10 +166,11 @@ def _base_paths(root: Path, policy: Policy, kind: str, base: str | None) -> list
     """The paths of artifacts of `kind` at the commit `base` (none without a base)."""
     if base is None:
         return []
-    pattern = policy.glob(kind)
-    regex = glob_regex(pattern)
-    found = [p for p in tree_paths(root, base, static_prefix(pattern)) if regex.match(p)]
-    return [p for p in found if not (kind == "decision" and is_not_a_record(p))]
+    found: set[str] = set()
+    for pattern in policy.globs(kind):
+        regex = glob_regex(pattern)
+        found.update(p for p in tree_paths(root, base, static_prefix(pattern)) if regex.match(p))
+    return sorted(p for p in found if not (kind == "decision" and is_not_a_record(p)))
 
 
 def _refuse_existing(
@@ -286,7 +289,7 @@ def _new_decision(
     _refuse_existing_decision(name, here, at_base, base)
     number, width = next_decision_number([*here, *at_base])
     label = f"{number:0{width}d}"
-    folder = static_prefix(repo.policy.glob("decision"))
+    folder = static_prefix(repo.policy.first_glob("decision"))
     path = f"{folder}/{label}-{name}.md" if folder else f"{label}-{name}.md"
     old = _superseded_record(repo, supersedes) if supersedes is not None else None
     old_number = decision_number(old[0]) if old else None
@@ -337,7 +340,7 @@ def _superseded_record(repo: Repository, ref: str) -> tuple[str, str]:
     if path is None:
         raise MltriadError(
             f"--supersedes {ref}: there is no decision record {ref} in "
-            f"{repo.policy.glob('decision')}",
+            f"{repo.policy.globs_text('decision')}",
             hint="Give the number of an existing record, such as 1 or 0001.",
         )
     artifact = repo.load(path, "decision")

@@ -142,8 +142,9 @@ def sign_off(root: Path, request: SignRequest) -> SignResult:
 
 def _governed_paths(policy: Policy) -> str:
     return (
-        f"model cards ({policy.glob('model-card')}), decisions ({policy.glob('decision')}), "
-        f"evaluation sets ({policy.glob('eval-set')}) and {POLICY_PATH}"
+        f"model cards ({policy.globs_text('model-card')}), decisions "
+        f"({policy.globs_text('decision')}), evaluation sets ({policy.globs_text('eval-set')}) "
+        f"and {POLICY_PATH}"
     )
 
 

@@ -44,6 +44,7 @@ __all__ = [
     "Reading",
     "Skipped",
     "detect_kind",
+    "in_triad_format",
     "read",
     "read_document",
 ]
@@ -72,7 +73,8 @@ def read_document(path: str, doc: Document, kind: str | None = None) -> Reading:
     is_card = huggingface.has_triad_keys(data) or huggingface.is_hub_card(path, data)
     if data and kind != "decision" and is_card:
         return huggingface.read(path, doc)
-    skipped = _not_a_record(path, doc)
+    # A decision log's README is its index; under a policy's model-card glob it is a card.
+    skipped = _not_a_record(path, doc) if kind != "model-card" else None
     if skipped is not None:
         return skipped
     if data and kind != "model-card" and set(data) & (madr.TRIAD_KEYS | madr.MADR_KEYS):
@@ -121,6 +123,19 @@ def detect_kind(path: str, raw: bytes) -> str | None:
     return None if isinstance(reading, Skipped) else reading.kind
 
 
+def in_triad_format(doc: Document) -> bool:
+    """Whether a decision record's front matter has any of the triad's own keys."""
+    return (
+        doc.has_front_matter
+        and isinstance(doc.data, dict)
+        and bool(set(doc.data) & madr.TRIAD_KEYS)
+    )
+
+
+def _has_madr_sections(doc: Document) -> bool:
+    return madr.looks_like_madr([h.text for h in headings(prose_lines(doc.body, doc.body_line))])
+
+
 def reading_of(kind: str, path: str, doc: Document | None, raw: bytes) -> Reading | None:
     """The legacy reading of an artifact `check` loaded, or None when it is in mltriad's
     format (or a Markdown file without metadata, which MT008 reports)."""
@@ -131,13 +146,14 @@ def reading_of(kind: str, path: str, doc: Document | None, raw: bytes) -> Readin
         return None
     if kind == "decision" and not doc.has_front_matter:
         found = read_document(path, doc, kind)
-        if isinstance(found, DecisionReading) and found.format != PLAIN:
-            return found
-        return None
+        if not isinstance(found, DecisionReading):
+            return None
+        if found.format == PLAIN and not _has_madr_sections(doc):
+            return None  # a Markdown file without metadata: MT008 says what it needs
+        return found  # MADR 4 makes front matter optional: a record with its sections is one
     if not doc.has_front_matter or not isinstance(doc.data, dict):
         return None
-    keys = set(doc.data)
-    if kind == "decision" and not keys & madr.TRIAD_KEYS:
+    if kind == "decision" and not in_triad_format(doc):
         return madr.read(path, doc)
     if kind == "model-card" and not huggingface.has_triad_keys(doc.data):
         return huggingface.read(path, doc)

@@ -27,11 +27,11 @@ from mltriad.formats.model import (
     DecisionReading,
     ModelCardReading,
 )
-from mltriad.formats.values import LIFECYCLE, read_date
+from mltriad.formats.values import read_date
 from mltriad.markdown import missing_sections, with_sections
 from mltriad.policy import Policy
 from mltriad.schemas import schema, validate
-from mltriad.values import placeholder
+from mltriad.values import placeholder, unfilled
 
 _SUPERSEDED = re.compile(r"^[Ss]uperseded by .*[0-9]+")
 _BOM = "\ufeff"
@@ -113,13 +113,14 @@ def _decision(
     if "title" not in keys and reading.title is not None:
         new["title"] = reading.title.value
         out.inferred.append("title")
-    _decision_status(editor, out, new, reading, data)
-    _decision_date(editor, out, new, reading, data, day)
+    required = policy.decisions.required_fields
+    _decision_status(editor, out, new, reading, data, policy)
+    _decision_date(editor, out, new, reading, data, day, "date" in required)
     if "decision-makers" not in keys:
         if reading.decision_makers:
             new["decision-makers"] = reading.decision_makers.value
             out.inferred.append("decision-makers")
-        else:
+        elif "decision-makers" in required:
             new["decision-makers"] = [placeholder("the name of each person who made the decision")]
             out.placeholders.append("decision-makers")
     for name in ("consulted", "informed", "tags"):
@@ -160,29 +161,37 @@ def _decision_status(
     new: dict[str, Any],
     reading: DecisionReading,
     data: dict[str, Any],
+    policy: Policy,
 ) -> None:
     written = data.get("status")
+    statuses = policy.decisions
     if "status" in data:
-        if isinstance(written, str) and (written in LIFECYCLE or _SUPERSEDED.match(written)):
-            return
-        if reading.status is not None:
+        spelled = statuses.spelling(written) if isinstance(written, str) else None
+        if isinstance(written, str) and (written == spelled or _SUPERSEDED.match(written)):
+            return  # MADR's status, or the team's own, as its definition writes it
+        if spelled is not None:
+            editor.replace_value("status", spelled, f"was: {written}")
+            out.converted.append(f"status '{written}' written as '{spelled}'")
+        elif reading.status is not None:
             editor.replace_value("status", reading.status.value, f"was: {written}")
             out.converted.append(f"status '{written}' written as '{reading.status.value}'")
         else:
+            why = "" if unfilled(written) else f"; '{written}' is none of them"
             editor.replace_value(
                 "status",
                 "proposed",
-                placeholder(f"the status; '{written}' is none of {', '.join(LIFECYCLE)}"),
+                placeholder(f"the status: {', '.join(statuses.allowed())}{why}"),
             )
             out.placeholders.append("status")
         return
     if reading.status is not None:
-        new["status"] = reading.status.value
+        # 'On hold' in a record's text stays on hold: MADR's status, not its lifecycle state
+        new["status"] = statuses.spelling(reading.status.text) or reading.status.value
         out.inferred.append("status")
-    else:
+    elif "status" in statuses.required_fields:
         new["status"] = Commented(
             "accepted",
-            placeholder(f"the status: {', '.join(LIFECYCLE)} or 'superseded by NNNN'"),
+            placeholder(f"the status: {', '.join(statuses.allowed())}"),
         )
         out.placeholders.append("status")
 
@@ -194,6 +203,7 @@ def _decision_date(
     reading: DecisionReading,
     data: dict[str, Any],
     day: str,
+    required: bool,
 ) -> None:
     if "date" in data:
         written = data["date"]
@@ -204,13 +214,15 @@ def _decision_date(
             editor.replace_value("date", iso, f"was: {written}")
             out.converted.append(f"date '{written}' written as {iso}")
         else:
-            editor.replace_value("date", day, placeholder(f"the date; '{written}' is not one"))
+            why = "the date the decision was last updated"
+            why += "" if unfilled(written) else f"; '{written}' is not one"
+            editor.replace_value("date", day, placeholder(why))
             out.placeholders.append("date")
         return
     if reading.date is not None:
         new["date"] = reading.date.value
         out.inferred.append("date")
-    else:
+    elif required:
         new["date"] = Commented(day, placeholder("the date the decision was last updated"))
         out.placeholders.append("date")
 

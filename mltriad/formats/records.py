@@ -7,7 +7,8 @@ import re
 from mltriad.artifacts import decision_number
 from mltriad.formats.markdown import Heading, Line, first_title
 from mltriad.formats.model import LEGACY_VALUE, DecisionReading, Found, Note
-from mltriad.formats.values import LIFECYCLE, is_choice_list, read_status
+from mltriad.formats.values import is_choice_list, read_status
+from mltriad.policy import LIFECYCLE
 
 _NUMBERED_TITLE = re.compile(r"^(?:ADR[-_ ]?)?(\d{1,5})[.:)]?\s+(.+)$", re.IGNORECASE)
 _FIELD_LINE = re.compile(

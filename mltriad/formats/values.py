@@ -9,8 +9,6 @@ from typing import Any
 
 from mltriad.formats.markdown import link_target_stem, unlink
 
-LIFECYCLE = ("proposed", "accepted", "rejected", "deprecated")
-
 # The first words of a status, as teams write them, and the lifecycle status they mean.
 _STATUS_WORDS = {
     "proposed": "proposed",

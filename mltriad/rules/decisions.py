@@ -1,4 +1,6 @@
-"""MT209-MT212: the decision log's numbering and its supersede links, both directions."""
+"""Decision records: the keys triad.yaml requires of every record (MT101, for records in
+mltriad's format), their statuses (MT104), the log's numbering (MT210, MT212) and its
+supersede links, both directions (MT207, MT209)."""
 
 from __future__ import annotations
 
@@ -6,10 +8,15 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from mltriad import formats
 from mltriad.artifacts import Artifact, decision_number, parse_decision_ref
 from mltriad.findings import Finding, define
+from mltriad.formats.values import read_status
+from mltriad.policy import MADR_FIELDS, Policy
 from mltriad.rules.base import Context, checks
 from mltriad.rules.references import UNKNOWN_DECISION
+from mltriad.schemas import MISSING_PROPERTY, NOT_ALLOWED
+from mltriad.values import EMPTY, unfilled
 
 SUPERSEDE_MISMATCH = define(
     "MT209",
@@ -36,6 +43,89 @@ NO_NUMBER = define(
 
 _DATED = re.compile(r"^(19|20)\d{6}-")
 _SUPERSEDED = re.compile(r"^\s*superseded\s+by\b(.*)$", re.IGNORECASE | re.DOTALL)
+
+
+_REQUIRED_BY = "decisions.required_fields"
+
+
+def field_hint(name: str, policy: Policy) -> str:
+    """What belongs in a decision record's key, for a message."""
+    roles = ", ".join(policy.roles) or "none defined"
+    required = ", ".join(policy.required_roles("decision")) or "no role"
+    return {
+        "status": f"where the decision is: {', '.join(policy.decisions.allowed())}",
+        "date": "when the decision was last updated (YYYY-MM-DD)",
+        "decision-makers": "everyone who made the decision (`decision-makers`, MADR 3's "
+        "`deciders`)",
+        "consulted": "the people whose opinions were sought",
+        "informed": "the people kept up to date",
+        "driver": f"the role that drives the decision ({roles})",
+        "approvers": f"the roles that must sign it (every decision needs {required}; "
+        "`approvers` may add others)",
+    }[name]
+
+
+def decision_lacks(name: str, policy: Policy, *, empty: bool = False) -> str:
+    """Why a record needs `name`, naming the policy that requires it."""
+    what = {
+        "status": "has no status",
+        "date": "has no date",
+        "decision-makers": "names no decision-makers",
+        "consulted": "names nobody consulted",
+        "informed": "names nobody informed",
+        "driver": "names no driver",
+        "approvers": "names no approvers",
+    }[name]
+    hint = field_hint(name, policy)
+    said = f"`{name}` is empty: fill it in ({hint})" if empty else f"the record {what}: {hint}"
+    optional = "; MADR makes it optional, but " if name in MADR_FIELDS else "; "
+    return f"{said}{optional}{policy.requires(_REQUIRED_BY)}"
+
+
+@checks("decision")
+def required_fields(artifact: Artifact, ctx: Context) -> Iterable[Finding]:
+    """The keys triad.yaml requires of every record, in a record in mltriad's format (a
+    record in another tool's format gets MT502 from the legacy rules instead)."""
+    doc = artifact.doc
+    if doc is None or not formats.in_triad_format(doc):
+        return
+    data = artifact.data
+    for name in ctx.policy.decisions.required_fields:
+        if name not in data:
+            message = f"missing required field '{name}': {field_hint(name, ctx.policy)}; "
+            yield artifact.finding(
+                MISSING_PROPERTY.id,
+                message + ctx.policy.requires(_REQUIRED_BY),
+                line=doc.locate([])[0],
+            )
+        elif unfilled(data[name]) == EMPTY:  # template text is MT601's
+            yield artifact.finding(
+                MISSING_PROPERTY.id,
+                f"`{name}` is empty: fill it in ({field_hint(name, ctx.policy)}); "
+                + ctx.policy.requires(_REQUIRED_BY),
+                [name],
+                key=True,
+            )
+
+
+@checks("decision")
+def known_status(artifact: Artifact, ctx: Context) -> Iterable[Finding]:
+    status = artifact.data.get("status")
+    if not isinstance(status, str) or unfilled(status) is not None:
+        return  # no status (or another type: the schema's), or one not filled in yet
+    rules = ctx.policy.decisions
+    if rules.state_of(status) is not None:
+        return
+    reading = read_status(status)
+    guess = f" (did you mean '{reading.value}'?)" if reading and not reading.superseded_by else ""
+    source = ctx.policy.document.path if ctx.policy.document else "a triad.yaml"
+    yield artifact.finding(
+        NOT_ALLOWED.id,
+        f"status is '{status.strip()}'{guess}, which is not a status MADR or {source} "
+        f"defines; use one of: {', '.join(rules.allowed())} (in any letter case), or declare "
+        f"it under decisions.statuses in {source} with the lifecycle state it counts as",
+        ["status"],
+    )
 
 
 def superseded_by(data: dict[str, Any]) -> str | int | None:

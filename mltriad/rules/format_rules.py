@@ -26,6 +26,8 @@ from mltriad.formats.model import (
     ModelCardReading,
 )
 from mltriad.rules.base import Context, checks
+from mltriad.rules.decisions import decision_lacks
+from mltriad.values import EMPTY, TEMPLATE_TEXT, unfilled
 
 METADATA_IN_BODY = define(
     "MT501",
@@ -39,8 +41,9 @@ METADATA_IN_BODY = define(
 DECISION_LACKS = define(
     "MT502",
     "decision-lacks",
-    "A decision record lacks something the triad format needs: status, date, "
-    "decision-makers, the driver role or the approving roles.",
+    "A decision record in another tool's format lacks a key that triad.yaml requires of "
+    "every record (decisions.required_fields; by default status, date, decision-makers, "
+    "the driver role and the approving roles), or leaves it empty.",
     example="---\nstatus: accepted\ndate: 2024-05-02\n---   # no decision-makers, driver, approvers",
     fix="Add the field (`mltriad adopt PATH` writes each one, as a FILL-IN placeholder when it "
     "cannot be read from the record).",
@@ -99,8 +102,6 @@ HUB_EXTRA_KEY = define(
     fix="Nothing, if a tool reads the key. If the message names a Hub key, the key is likely "
     "a misspelling of it: rename it.",
 )
-
-_DECISION_FIELDS = ("status", "date", "decision-makers", "driver", "approvers")
 _CARD_FIELDS = (
     "id",
     "version",
@@ -134,12 +135,31 @@ def _decision(artifact: Artifact, reading: DecisionReading, ctx: Context) -> Ite
             "front matter (the text stays as it is)",
             line=1,
         )
-    yield from _notes(artifact, reading.notes, in_body)
+    yield from _notes(artifact, _unknown_statuses(reading, ctx), in_body)
     unreadable = {n.key for n in reading.notes if n.kind == LEGACY_VALUE and not n.replacement}
-    for name in _DECISION_FIELDS:
-        if name in unreadable or _decision_has(reading, name, in_body):
+    for name in ctx.policy.decisions.required_fields:
+        if name in unreadable:
             continue
-        yield artifact.finding(DECISION_LACKS.id, _decision_message(name, ctx), line=1)
+        state = unfilled(artifact.data[name]) if name in artifact.data else None
+        if state is None and _decision_has(reading, name, in_body):
+            continue
+        if state == TEMPLATE_TEXT:
+            continue  # MT601 reports the template's text left in place
+        yield artifact.finding(
+            DECISION_LACKS.id,
+            decision_lacks(name, ctx.policy, empty=state == EMPTY),
+            [name] if state == EMPTY else None,
+            key=True,
+            line=None if state == EMPTY else 1,
+        )
+
+
+def _unknown_statuses(reading: DecisionReading, ctx: Context) -> list[formats.Note]:
+    """The reader's notes, without its note that a status MADR or triad.yaml defines
+    ('On hold', a team's own) is read as a lifecycle state: that is what it means."""
+    status = reading.status
+    known = status is not None and ctx.policy.decisions.spelling(status.text) is not None
+    return [n for n in reading.notes if not (known and n.key == "status" and n.replacement)]
 
 
 def _what_was_read(reading: DecisionReading) -> str:
@@ -159,26 +179,9 @@ def _decision_has(reading: DecisionReading, name: str, in_body: bool) -> bool:
         return (
             "decision-makers" in keys or "deciders" in keys or reading.decision_makers is not None
         )
-    if in_body and name == "status":
-        return reading.status is not None
-    if in_body and name == "date":
-        return reading.date is not None
+    if in_body and name in ("status", "date", "consulted", "informed"):
+        return getattr(reading, name) is not None
     return name in keys
-
-
-def _decision_message(name: str, ctx: Context) -> str:
-    roles = ", ".join(ctx.policy.roles) or "none defined"
-    required = ", ".join(ctx.policy.required_roles("decision")) or "no role"
-    return {
-        "status": "the record has no status: proposed, accepted, rejected, deprecated or "
-        "'superseded by NNNN'",
-        "date": "the record has no date: when the decision was last updated (YYYY-MM-DD)",
-        "decision-makers": "the record names no decision-makers: everyone who made the "
-        "decision (`decision-makers`, MADR 3's `deciders`)",
-        "driver": f"the record names no driver: the role that drives the decision ({roles})",
-        "approvers": "the record names no approvers: the roles that must sign it (the policy "
-        f"requires {required} for every decision; `approvers` may add others)",
-    }[name]
 
 
 def _card(artifact: Artifact, reading: ModelCardReading, ctx: Context) -> Iterable[Finding]:

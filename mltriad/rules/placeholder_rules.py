@@ -16,9 +16,10 @@ from dataclasses import dataclass
 
 from mltriad.artifacts import MARKDOWN_KINDS, Artifact
 from mltriad.findings import Finding, ParseError, define, finding
+from mltriad.policy import DECISION_FIELDS
 from mltriad.rules.base import Context, checks
 from mltriad.snapshot import normalize
-from mltriad.values import PLACEHOLDER
+from mltriad.values import PLACEHOLDER, TEMPLATE_TEXT, template_text, unfilled
 
 _WORD = re.compile(r"(?<![A-Za-z0-9_-])FILL-IN(?![A-Za-z0-9_])")
 _COMMENT = re.compile(r"(?:^|\s)#\s*$")
@@ -27,7 +28,8 @@ _QUOTE_LENGTH = 90
 LEFT_IN_PLACE = define(
     "MT601",
     "placeholder",
-    "A placeholder (the word FILL-IN) written by `mltriad new` is still in the artifact.",
+    "A placeholder is still in the artifact: the word FILL-IN written by `mltriad new`, or "
+    "in a decision record's front matter the {curly-brace} text of MADR's template.",
     example="task:\n  input: FILL-IN what the model receives",
     fix="Replace the placeholder with the real text or value; where FILL-IN is in a comment "
     "after a suggested value, confirm or change the value and delete the comment.",
@@ -91,6 +93,29 @@ def _message(item: Placeholder) -> str:
             "then delete the comment"
         )
     return f"placeholder left in place ('{item.text}'); replace it with the real text or value"
+
+
+@checks("decision")
+def template_text_left(artifact: Artifact, ctx: Context) -> Iterable[Finding]:
+    """A key of a record that still holds the text of MADR's template (`{list everyone
+    involved in the decision}`): a placeholder too, in MADR's convention."""
+    required = ctx.policy.decisions.required_fields
+    for name, value in artifact.data.items():
+        if name not in DECISION_FIELDS or unfilled(value) != TEMPLATE_TEXT:
+            continue
+        quoted = template_text(value)
+        if len(quoted) > _QUOTE_LENGTH:
+            quoted = quoted[: _QUOTE_LENGTH - 3].rstrip() + "..."
+        then = (
+            "; " + ctx.policy.requires("decisions.required_fields")
+            if name in required
+            else ", or delete the key (it is optional)"
+        )
+        yield artifact.finding(
+            LEFT_IN_PLACE.id,
+            f"`{name}` still holds the template's placeholder ('{quoted}'): fill it in{then}",
+            [name],
+        )
 
 
 @checks("model-card", "decision", "eval-set")

@@ -120,7 +120,7 @@ def model_card_references(artifact: Artifact, ctx: Context) -> Iterable[Finding]
                     UNKNOWN_EVAL_SET.id,
                     f"{field_name}[{i}] names the "
                     f"evaluation set '{ref}', which has no manifest "
-                    f"({ctx.policy.glob('eval-set')})",
+                    f"({ctx.policy.globs_text('eval-set')})",
                     [field_name, i, "eval_set"],
                 )
 
@@ -186,6 +186,6 @@ def _refs(
         if isinstance(ref, (str, int)) and ctx.repo.find(kind, ref) is None:
             yield artifact.finding(
                 rule_id,
-                f"{field_name}[{i}] names '{ref}', which does not exist ({ctx.policy.glob(kind)})",
+                f"{field_name}[{i}] names '{ref}', which does not exist ({ctx.policy.globs_text(kind)})",
                 [field_name, i],
             )

@@ -11,7 +11,8 @@ from mltriad.findings import Finding
 from mltriad.formats.huggingface import as_the_hub_reads
 from mltriad.formats.model import EXTRA_KEY, LEGACY_KEY
 from mltriad.rules.base import Context, checks
-from mltriad.schemas import MISSING_PROPERTY, UNKNOWN_PROPERTY, WRONG_TYPE, validate
+from mltriad.schemas import MISSING_PROPERTY, UNKNOWN_PROPERTY, WRONG_TYPE, schema, validate
+from mltriad.values import unfilled
 
 # The schema's "missing required field 'a', 'b'" for the document itself (not a nested part).
 _TOP_LEVEL_MISSING = re.compile(r"^missing required field '[^']+'(?:, '[^']+')*$")
@@ -35,10 +36,20 @@ def schema_valid(artifact: Artifact, ctx: Context) -> Iterable[Finding]:
         return
     # A model card's Hub keys are judged as the Hub reads them: a null is absent.
     judged = as_the_hub_reads(doc) if artifact.kind == "model-card" else doc
-    found = validate(artifact.kind, judged.data, judged)
+    data = _filled(judged.data) if artifact.kind == "decision" else judged.data
+    found = validate(artifact.kind, data, judged)
     if reading is not None and not isinstance(reading, formats.Skipped):
         found = _not_said_by_legacy_rules(found, reading.notes)
     yield from found
+
+
+def _filled(data: object) -> object:
+    """A record's front matter without the keys it leaves empty or to a template's text:
+    those are not filled in yet (MT101, MT502 and MT601 say so), not of a wrong type."""
+    if not isinstance(data, dict):
+        return data
+    known = schema("decision")["properties"]
+    return {k: v for k, v in data.items() if k not in known or unfilled(v) is None}
 
 
 def _not_said_by_legacy_rules(found: list[Finding], notes: list[formats.Note]) -> list[Finding]:

@@ -191,7 +191,8 @@ def watched_paths(root: Path, site: Site | None) -> list[tuple[Path, bool]]:
     paths: list[tuple[Path, bool]] = [(root / POLICY_PATH, False)]
     if site is None:
         return paths
-    globs = [site.policy.glob(kind) for kind in ARTIFACT_KINDS] + [site.policy.signoff_dir]
+    globs = [g for kind in ARTIFACT_KINDS for g in site.policy.globs(kind)]
+    globs.append(site.policy.signoff_dir)
     for pattern in globs:
         static = []
         for part in pattern.split("/"):

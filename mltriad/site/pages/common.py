@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from mltriad.artifacts import Artifact, decision_number
 from mltriad.findings import Finding, Severity
 from mltriad.matrix import Cell, Row, State
+from mltriad.policy import DecisionRules
 from mltriad.site.html import Column, Table, badge, bullet_list, esc, md_text, notice, tag
 from mltriad.site.rebase import rebase_links
 from mltriad.site.urls import SiteMap
@@ -164,19 +165,21 @@ def eval_set_title(eval_set: Artifact) -> str:
     return title.strip() if isinstance(title, str) and title.strip() else eval_set.id
 
 
-def decision_state(record: Artifact) -> str:
-    """The status word a filter groups by: accepted, proposed, superseded, ..."""
+def decision_state(record: Artifact, statuses: DecisionRules) -> str:
+    """The lifecycle state a filter groups by: accepted, proposed, superseded, ... ('On
+    hold' and a team's own statuses count as the state triad.yaml gives them)."""
     status = record.data.get("status")
     if not isinstance(status, str) or not status.strip():
         return "unknown"
     if _SUPERSEDED.match(status) or record.data.get("superseded-by") not in (None, ""):
         return "superseded"
-    return status.strip().lower()
+    return statuses.state_of(status) or status.strip().lower()
 
 
-def status_badge(status: object, tones: dict[str, str]) -> str:
+def status_badge(status: object, tones: dict[str, str], state: str | None = None) -> str:
+    """The status as written, in the tone of its state (by default its first word)."""
     word = str(status).strip() if status not in (None, "") else "unknown"
-    key = word.split()[0].lower()
+    key = state or word.split()[0].lower()
     return badge(word.capitalize(), tones.get(key, "muted"))
 
 

@@ -79,7 +79,8 @@ def decision_log(site: Site, site_map: SiteMap, links: Links) -> Rendered:
             )
         )
         return page.render()
-    states = Counter(decision_state(r) for r in records)
+    statuses = site.policy.decisions
+    states = Counter(decision_state(r, statuses) for r in records)
     page.html(
         tag(
             "p",
@@ -112,12 +113,16 @@ def decision_log(site: Site, site_map: SiteMap, links: Links) -> Rendered:
             [
                 esc(f"{number:04d}" if number is not None else "—"),
                 title,
-                status_badge(record.data.get("status"), DECISION_STATUS_TONES),
+                status_badge(
+                    record.data.get("status"),
+                    DECISION_STATUS_TONES,
+                    decision_state(record, statuses),
+                ),
                 esc(record.data.get("date", "")),
                 esc(_people(record.data.get("decision-makers"))),
                 signoff_summary(site.signoff_row(record.path)),
             ],
-            data_status=decision_state(record),
+            data_status=decision_state(record, statuses),
         )
     page.html(table.render())
     page.html(
@@ -163,7 +168,7 @@ def _graph(site: Site, site_map: SiteMap, source: str, links: Links) -> str:
             number=decision_number(r.path) or 0,
             label=decision_label(r),
             title=decision_title(r),
-            state=decision_state(r),
+            state=decision_state(r, site.policy.decisions),
             href=site_map.href(source, site_map.decision(r.path)),
         )
         for r in by_path.values()
@@ -186,7 +191,8 @@ def decision_page(site: Site, record: Artifact, site_map: SiteMap, links: Links)
     source = site_map.decision(record.path)
     page = Page(f"{decision_label(record)}: {decision_title(record)}")
     data = record.data
-    hero = [status_badge(data.get("status"), DECISION_STATUS_TONES)]
+    state = decision_state(record, site.policy.decisions)
+    hero = [status_badge(data.get("status"), DECISION_STATUS_TONES, state)]
     if data.get("date"):
         hero.append(badge(str(data["date"]), "muted"))
     hero.append(signoff_summary(site.signoff_row(record.path)))

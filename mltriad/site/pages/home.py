@@ -65,8 +65,8 @@ def _lead(site: Site) -> str:
 
 def _tiles(site: Site, site_map: SiteMap, source: str) -> str:
     meeting = sum(1 for m in site.models if _state(site, m.path) == "meets")
-    accepted = sum(1 for d in site.decisions if decision_state(d) == "accepted")
-    proposed = sum(1 for d in site.decisions if decision_state(d) == "proposed")
+    states = [decision_state(d, site.policy.decisions) for d in site.decisions]
+    accepted, proposed = states.count("accepted"), states.count("proposed")
     sound = sum(1 for o in site.ownership.values() if o.ok)
     complete = sum(1 for r in site.signoffs if r.complete)
     tiles = [
@@ -151,7 +151,11 @@ def _recent_decisions(site: Site, site_map: SiteMap, source: str) -> str:
         table.add(
             [
                 page_link(site_map, source, site_map.decision(record.path), text),
-                status_badge(record.data.get("status"), DECISION_STATUS_TONES),
+                status_badge(
+                    record.data.get("status"),
+                    DECISION_STATUS_TONES,
+                    decision_state(record, site.policy.decisions),
+                ),
                 esc(record.data["date"]),
             ]
         )

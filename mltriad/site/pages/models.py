@@ -312,6 +312,6 @@ def _related_decisions(site: Site, card: Artifact, source: str, site_map: SiteMa
         items.append(
             page_link(site_map, source, site_map.decision(path), text)
             + " "
-            + status_badge(decision_state(related), DECISION_STATUS_TONES)
+            + status_badge(decision_state(related, site.policy.decisions), DECISION_STATUS_TONES)
         )
     return bullet_list(items, "triad-links")
