@@ -119,7 +119,7 @@ def test_check_reads_every_glob(repo: Path) -> None:
 
 
 def test_status_lists_the_cards_of_every_glob(repo: Path) -> None:
-    result = invoke(["status"], cwd=repo)
+    result = invoke(["status", "--all"], cwd=repo)
     assert f"{HUB_CARD} (model-card, current): incomplete" in result.output
     assert f"{CARD} (model-card, current): incomplete" in result.output
 
