@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import click
 
 from mltriad import __version__, console
-from mltriad.console import default_format, guarded, repo_root
+from mltriad.console import default_format, emit, guarded, repo_root
 from mltriad.errors import EXIT_FINDINGS, EXIT_OK, MltriadError
 from mltriad.report import FORMATS
 
@@ -34,6 +34,19 @@ def format_option(command: str, *, default: str | None = "text") -> Callable[[F]
     return click.option(
         "--format", "fmt", type=click.Choice(FORMATS[command]), default=default, help=help_text
     )
+
+
+def output_option(func: F) -> F:
+    """--output FILE: the report in a file of its own rather than on stdout."""
+    return click.option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="Write the report to FILE instead of standard output; it is written whole, "
+        "and not at all when mltriad cannot decide (exit 2).",
+    )(func)
 
 
 def handle_errors(func: F) -> F:
@@ -84,8 +97,9 @@ def cli(directory: str | None) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @format_option("check", default=None)
+@output_option
 @handle_errors
-def check(paths: tuple[str, ...], fmt: str | None) -> int:
+def check(paths: tuple[str, ...], fmt: str | None, output: str | None) -> int:
     """Validate artifacts against their schemas and resolve their references.
 
     Without PATHS, checks everything triad.yaml locates: model cards, decision records,
@@ -96,15 +110,17 @@ def check(paths: tuple[str, ...], fmt: str | None) -> int:
     Hugging Face, Model Card Toolkit) are checked too, and where there is no triad.yaml
     at all PATHS are checked under the default policy.
 
-    Each finding is printed as `path:line:col: severity RULE: message`.
+    Each finding is printed as `path:line:col: severity RULE: message`. The gitlab format
+    is GitLab's Code Quality report (JSON); its text lines go to stderr, the job log.
 
     \b
     Examples:
       mltriad check
       mltriad check model-cards/fraud-detector.md --format json
       mltriad -C path/to/repo check --format sarif > mltriad.sarif
+      mltriad check --format gitlab --output gl-code-quality-check.json
     """
-    return console.check(paths, fmt)
+    return console.check(paths, fmt, output)
 
 
 @cli.command()
@@ -344,29 +360,40 @@ def signoff(
     "--base",
     metavar="REF",
     help="The branch HEAD would merge into. Default: inside GitHub Actions, from "
-    "the event; elsewhere origin/HEAD, origin/main, main or master.",
+    "the event; inside GitLab CI, from the pipeline's variables; elsewhere origin/HEAD, "
+    "origin/main, main or master.",
 )
 @click.option("--head", metavar="REF", help="The commit that would merge. Default: HEAD.")
 @format_option("gate", default=None)
+@output_option
 @handle_errors
-def gate(base: str | None, head: str | None, fmt: str | None) -> int:
+def gate(base: str | None, head: str | None, fmt: str | None, output: str | None) -> int:
     """Decide whether HEAD may merge into BASE: every required sign-off must count.
 
     The change is what merging HEAD into BASE would land, compared with BASE: GitHub's
-    merge commit for a pull request, else the merge git computes (renames followed),
-    which is HEAD itself when HEAD is up to date; a merge that conflicts cannot be
-    decided (exit 2). Renames count as a deletion plus an addition. triad.yaml (roles,
-    members, keys, requirements) is read from BASE, never from the change. Each added,
-    modified or deleted model card, decision record, evaluation set, and any triad.yaml,
-    needs a record from every required role, for the exact version that lands, by a
-    member of the role whose identity
-    holds (commit author, or SSH signature). Each blocking finding names the artifact,
-    the role, who may sign and the command to run.
+    merge commit for a pull request or GitLab's for a merged results pipeline, else the
+    merge git computes (renames followed), which is HEAD itself when HEAD is up to date; a
+    merge that conflicts cannot be decided (exit 2). Renames count as a deletion plus an
+    addition. triad.yaml (roles, members, keys, requirements) is read from BASE, never
+    from the change. Each added, modified or deleted model card, decision record,
+    evaluation set, and any triad.yaml, needs a record from every required role, for the
+    exact version that lands, by a member of the role whose identity holds (commit
+    author, or SSH signature). Each blocking finding names the artifact, the role, who may
+    sign and the command to run.
 
     Inside GitHub Actions, without --base, base and head come from the event: a
     pull_request's merge commit (HEAD^1 and HEAD^2), a merge_group's base_sha, a push's
     `before`. The github format adds annotations and a step summary with the artifacts x
     roles table.
+
+    Inside GitLab CI, without --base, they come from the pipeline's variables: in a
+    merged results pipeline the merge commit GitLab built (CI_COMMIT_SHA, whose parents
+    are CI_MERGE_REQUEST_TARGET_BRANCH_SHA and CI_MERGE_REQUEST_SOURCE_BRANCH_SHA); in a
+    merge request pipeline CI_MERGE_REQUEST_DIFF_BASE_SHA and CI_COMMIT_SHA; in a branch
+    pipeline the default branch (CI_DEFAULT_BRANCH). The gitlab format is the Code Quality
+    report, with the text and the table as Markdown on stderr (the job log); the junit
+    format lists one test case per artifact x role, failed while that sign-off is missing,
+    stale or does not count.
 
     Exit 0: may merge. 1: blocked. 2: cannot decide (not a repository, unknown ref,
     shallow clone, no merge base, unusable triad.yaml at BASE); it never passes then.
@@ -376,15 +403,16 @@ def gate(base: str | None, head: str | None, fmt: str | None) -> int:
       mltriad gate --base origin/main
       mltriad gate --base main --head feature/new-model --format json
       mltriad gate                     # in a GitHub workflow (checkout with fetch-depth: 0)
+      mltriad gate --format junit --output mltriad-gate.junit.xml   # in GitLab CI
     """
     from mltriad.commands.gate import gate as run_gate
     from mltriad.report.findings import render
     from mltriad.report.gate import gate_report
 
-    fmt = default_format(fmt)
+    chosen = default_format(fmt)
     # The gate finds the policy that governs the current folder itself, at the base too.
-    report = gate_report(run_gate(Path.cwd(), base, head), table_in_notes=fmt == "text")
-    render(fmt, report, sys.stdout)
+    report = gate_report(run_gate(Path.cwd(), base, head), table_in_notes=chosen == "text")
+    emit(lambda out: render(chosen, report, out), output)
     return EXIT_FINDINGS if report.blocking else EXIT_OK
 
 
