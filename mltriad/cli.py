@@ -23,6 +23,10 @@ from mltriad.report import FORMATS
 
 F = TypeVar("F", bound=Callable[..., Any])
 
+# The CI services `init --ci` sets up (mltriad.commands.init.CI_SERVICES has one of each:
+# named here so that the command line does not import init's modules to list them).
+CI_SERVICES = ("github", "gitlab")
+
 
 def format_option(command: str, *, default: str | None = "text") -> Callable[[F], F]:
     """--format with the choices `mltriad.report.FORMATS` lists for `command`."""
@@ -209,29 +213,40 @@ def digest(path: str) -> int:
     is_flag=True,
     help="Overwrite files that exist. README.md and CODEOWNERS are only ever added to.",
 )
+@click.option(
+    "--ci",
+    type=click.Choice(CI_SERVICES),
+    default="github",
+    show_default=True,
+    help="The CI service whose pipeline runs the gate: github writes "
+    ".github/workflows/mltriad.yml; gitlab writes .gitlab-ci.yml (never overwritten) and "
+    "the job in .gitlab/ci/mltriad.gitlab-ci.yml.",
+)
 @handle_errors
-def init(directory: str, example: bool, force: bool) -> int:
+def init(directory: str, example: bool, force: bool, ci: str) -> int:
     """Scaffold a repository whose artifacts mltriad checks and gates.
 
     Writes triad.yaml (the roles, to fill in), the artifact folders, the pre-commit hooks,
-    the GitHub workflow with the required check `mltriad-gate`, CODEOWNERS entries, an
-    MkDocs site and a README section on how the triad works. DIR (default: the current
-    folder) is created if needed, and `git init` runs there unless it is already inside a
-    git repository.
+    the pipeline with the required job `mltriad-gate` (a GitHub workflow, or with --ci
+    gitlab a GitLab CI job), CODEOWNERS entries, an MkDocs site and a README section on
+    how the triad works. DIR (default: the current folder) is created if needed, and `git
+    init` runs there unless it is already inside a git repository.
 
     Never overwrites a file without --force: files that exist are listed as skipped, and
-    running init again changes nothing.
+    running init again changes nothing. An existing .gitlab-ci.yml is never overwritten,
+    even with --force: init says what to add to it.
 
     \b
     Examples:
       mltriad init                     add mltriad to the current repository
       mltriad init --example demo      a new repository with a worked example
+      mltriad init --ci gitlab         with GitLab CI rather than GitHub Actions
       mltriad init --force             restore every file init writes
     """
     from mltriad.commands.init import init as run_init
     from mltriad.report.init import describe_init
 
-    result = run_init(Path(directory), example=example, force=force)
+    result = run_init(Path(directory), example=example, force=force, ci=ci)
     for line in describe_init(result, directory):
         click.echo(line)
     return EXIT_OK

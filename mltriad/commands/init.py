@@ -26,6 +26,7 @@ from mltriad.gitrepo import init_repository, toplevel
 from mltriad.templates import (
     APPENDED,
     CREATED,
+    KEPT,
     OVERWRITTEN,
     SKIPPED,
     UNCHANGED,
@@ -38,7 +39,37 @@ from mltriad.templates import (
 README_HEADING = "How the triad works in this repository"
 
 
-CODEOWNERS_PLACES = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
+@dataclass(frozen=True)
+class CiService:
+    """A CI service `init` sets the gate up for: its files (template-repo/ci/NAME/files),
+    where it reads CODEOWNERS (in its own order; a new file goes in the first of
+    `codeowners_new`), and what it calls a change under review."""
+
+    name: str
+    change_request: str
+    codeowners_places: tuple[str, ...]
+    codeowners_new: str
+    # Files init adds when they are missing and never replaces, not even with --force:
+    # each holds the user's own pipeline, and the note says what to add to it.
+    kept: frozenset[str] = frozenset()
+
+
+CI_SERVICES = {
+    "github": CiService(
+        "github",
+        "pull request",
+        (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"),
+        ".github/CODEOWNERS",
+    ),
+    "gitlab": CiService(
+        "gitlab",
+        "merge request",
+        ("CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS"),
+        ".gitlab/CODEOWNERS",
+        kept=frozenset({".gitlab-ci.yml"}),
+    ),
+}
+GITLAB_JOB_FILE = ".gitlab/ci/mltriad.gitlab-ci.yml"
 
 
 _README_HEADING = re.compile(
@@ -53,6 +84,9 @@ _SKIP_HINTS = {
     "https://github.com/mltriad/mltriad",
     ".gitignore": "add /site/, where `mkdocs build` writes the site",
     ".github/workflows/mltriad.yml": "compare it with a fresh `mltriad init` to pick up changes",
+    GITLAB_JOB_FILE: "compare it with a fresh `mltriad init --ci gitlab` to pick up changes",
+    ".gitlab-ci.yml": "your pipeline, never overwritten: add the job mltriad-gate to it with "
+    f"`include: [{{local: {GITLAB_JOB_FILE}}}]`",
 }
 
 
@@ -61,6 +95,7 @@ class InitResult:
     root: Path
     files: list[FileResult]
     example: bool = False
+    ci: CiService = CI_SERVICES["github"]
     git_initialised: bool = False
     git_missing: bool = False
     toplevel: Path | None = None
@@ -73,31 +108,59 @@ class InitResult:
         return self.git_initialised or bool(self.having(CREATED, OVERWRITTEN, APPENDED))
 
 
-def init(directory: Path, *, example: bool = False, force: bool = False) -> InitResult:
-    """Scaffold a governed repository in `directory` (created if needed).
+def init(
+    directory: Path, *, example: bool = False, force: bool = False, ci: str = "github"
+) -> InitResult:
+    """Scaffold a governed repository in `directory` (created if needed), with the gate's
+    pipeline for the CI service `ci` (github or gitlab).
 
     Adds what is missing and leaves every existing file as it is, unless `force`. README.md
-    and CODEOWNERS are only ever added to. Runs `git init` when `directory` is not inside
-    a git work tree; inside one, git is not touched.
+    and CODEOWNERS are only ever added to, and GitLab's .gitlab-ci.yml is never replaced.
+    Runs `git init` when `directory` is not inside a git work tree; inside one, git is not
+    touched.
     """
+    if ci not in CI_SERVICES:
+        raise MltriadError(
+            f"there is no CI service '{ci}'", hint=f"Use one of: {', '.join(CI_SERVICES)}."
+        )
+    service = CI_SERVICES[ci]
     root = _prepare_root(directory)
-    result = InitResult(root, [], example=example, toplevel=toplevel(root))
+    result = InitResult(root, [], example=example, ci=service, toplevel=toplevel(root))
     if result.toplevel is None:
         result.git_initialised = init_repository(root)
         result.git_missing = not result.git_initialised
     templates = template_dir()
     planned = dict(template_files(templates / "base"))
+    planned.update(template_files(templates / "ci" / service.name / "files"))
     if example:
         planned.update(template_files(templates / "example"))
     planned = _without_needless_keeps(root, planned)
-    lookup = _init_lookup(root, templates, example)
+    place = next((p for p in service.codeowners_places if (root / p).is_file()), None)
+    lookup = _init_lookup(root, templates, example, service, place or service.codeowners_new)
     ordered = sorted(planned.items(), key=lambda item: _pin_level(item[1].read_bytes()))
     for path, source in ordered:
         text = render(source.read_bytes().decode("utf-8"), lookup)
-        result.files.append(_place(root, path, text.encode("utf-8"), force=force))
-    result.files.append(_merge_codeowners(root, templates, lookup))
+        data = text.encode("utf-8")
+        if path in service.kept:
+            result.files.append(_keep(root, path, data))
+        else:
+            result.files.append(_place(root, path, data, force=force))
+    result.files.append(_merge_codeowners(root, templates, lookup, service, place))
     result.files.append(_merge_readme(root, templates, lookup))
     return result
+
+
+def _keep(root: Path, path: str, data: bytes) -> FileResult:
+    """Add a file the user's own pipeline lives in when it is missing; never replace it."""
+    target = root / path
+    if not os.path.lexists(target):
+        return _place(root, path, data, force=False)
+    if target.is_file() and not target.is_symlink() and target.read_bytes() == data:
+        return FileResult(path, UNCHANGED)
+    current = _editable_text(target) or ""
+    if GITLAB_JOB_FILE in current:
+        return FileResult(path, UNCHANGED, f"it already includes {GITLAB_JOB_FILE}")
+    return FileResult(path, KEPT, _SKIP_HINTS.get(path, ""))
 
 
 def _pin_level(template: bytes) -> int:
@@ -136,7 +199,9 @@ def _without_needless_keeps(root: Path, planned: dict[str, Path]) -> dict[str, P
     return {p: s for p, s in planned.items() if not p.endswith("/.gitkeep") or needed(p)}
 
 
-def _init_lookup(root: Path, templates: Path, example: bool) -> Callable[[str, str | None], str]:
+def _init_lookup(
+    root: Path, templates: Path, example: bool, service: CiService, codeowners: str
+) -> Callable[[str, str | None], str]:
     roster: dict[str, list[dict[str, str]]] = {}
     if example:
         roster = yaml.safe_load((templates / "snippets" / "example-roster.yaml").read_text("utf-8"))
@@ -145,8 +210,13 @@ def _init_lookup(root: Path, templates: Path, example: bool) -> Callable[[str, s
         "VERSION": __version__,
         "PROJECT": project,
         "PROJECT_YAML": json.dumps(project),
-        "CODEOWNERS": ".github/CODEOWNERS",
+        "CODEOWNERS": codeowners,
+        "CHANGE_REQUEST": service.change_request,
     }
+
+    def ci_readme() -> str:
+        section = (templates / "ci" / service.name / "readme-required.md").read_text("utf-8")
+        return render(section, lookup)
 
     def lookup(name: str, arg: str | None) -> str:
         if name == "MEMBERS" and arg is not None:
@@ -155,6 +225,8 @@ def _init_lookup(root: Path, templates: Path, example: bool) -> Callable[[str, s
             return _checksum(name, _pinned_bytes(root, arg))
         if name in fixed and arg is None:
             return fixed[name]
+        if name == "CI_README" and arg is None:
+            return ci_readme()
         raise KeyError(f"unknown template field @@{name}{':' + arg if arg else ''}@@")
 
     return lookup
@@ -262,15 +334,16 @@ def _append(target: Path, current: str, addition: str) -> None:
 
 
 def _merge_codeowners(
-    root: Path, templates: Path, lookup: Callable[[str, str | None], str]
+    root: Path,
+    templates: Path,
+    lookup: Callable[[str, str | None], str],
+    service: CiService,
+    existing: str | None,
 ) -> FileResult:
-    """Protect the policy, the sign-offs and the workflow in the CODEOWNERS GitHub reads."""
-    place = next((p for p in CODEOWNERS_PLACES if (root / p).is_file()), CODEOWNERS_PLACES[0])
-
-    def with_place(name: str, arg: str | None) -> str:
-        return place if name == "CODEOWNERS" else lookup(name, arg)
-
-    snippet = render((templates / "snippets" / "codeowners").read_text("utf-8"), with_place)
+    """Protect the policy, the sign-offs and the pipeline in the CODEOWNERS the CI service
+    reads: the one there is (`existing`), else a new one where the service looks first."""
+    place = existing or service.codeowners_new
+    snippet = render((templates / "ci" / service.name / "codeowners").read_text("utf-8"), lookup)
     target = root / place
     if not target.is_file():
         return _place(root, place, snippet.encode("utf-8"), force=False)
