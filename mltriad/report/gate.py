@@ -73,7 +73,11 @@ def signoff_cases(result: GateResult, report: Report) -> list[ReportCase]:
                     f"{row.artifact}: no sign-off needed",
                     row.artifact,
                     path,
-                    details="No role of the base policy has members yet (the first roster).",
+                    details=(
+                        "No role of the base policy has members yet (the first roster)."
+                        if row.kind == "policy"
+                        else f"The base policy requires no role's sign-off of a {row.kind}."
+                    ),
                 )
             )
     of_cells = set(result.cell_findings.values())
