@@ -17,11 +17,15 @@ from typing import Any, TypeVar
 import click
 
 from mltriad import __version__, console
-from mltriad.console import default_format, guarded, repo_root
+from mltriad.console import default_format, emit, guarded, repo_root
 from mltriad.errors import EXIT_FINDINGS, EXIT_OK, MltriadError
 from mltriad.report import FORMATS
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+# The CI services `init --ci` sets up (mltriad.commands.init.CI_SERVICES has one of each:
+# named here so that the command line does not import init's modules to list them).
+CI_SERVICES = ("github", "gitlab")
 
 
 def format_option(command: str, *, default: str | None = "text") -> Callable[[F], F]:
@@ -34,6 +38,19 @@ def format_option(command: str, *, default: str | None = "text") -> Callable[[F]
     return click.option(
         "--format", "fmt", type=click.Choice(FORMATS[command]), default=default, help=help_text
     )
+
+
+def output_option(func: F) -> F:
+    """--output FILE: the report in a file of its own rather than on stdout."""
+    return click.option(
+        "--output",
+        "-o",
+        metavar="FILE",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="Write the report to FILE instead of standard output; it is written whole, "
+        "and not at all when mltriad cannot decide (exit 2).",
+    )(func)
 
 
 def handle_errors(func: F) -> F:
@@ -84,8 +101,9 @@ def cli(directory: str | None) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @format_option("check", default=None)
+@output_option
 @handle_errors
-def check(paths: tuple[str, ...], fmt: str | None) -> int:
+def check(paths: tuple[str, ...], fmt: str | None, output: str | None) -> int:
     """Validate artifacts against their schemas and resolve their references.
 
     Without PATHS, checks everything triad.yaml locates: model cards, decision records,
@@ -96,15 +114,17 @@ def check(paths: tuple[str, ...], fmt: str | None) -> int:
     Hugging Face, Model Card Toolkit) are checked too, and where there is no triad.yaml
     at all PATHS are checked under the default policy.
 
-    Each finding is printed as `path:line:col: severity RULE: message`.
+    Each finding is printed as `path:line:col: severity RULE: message`. The gitlab format
+    is GitLab's Code Quality report (JSON); its text lines go to stderr, the job log.
 
     \b
     Examples:
       mltriad check
       mltriad check model-cards/fraud-detector.md --format json
       mltriad -C path/to/repo check --format sarif > mltriad.sarif
+      mltriad check --format gitlab --output gl-code-quality-check.json
     """
-    return console.check(paths, fmt)
+    return console.check(paths, fmt, output)
 
 
 @cli.command()
@@ -194,6 +214,15 @@ def digest(path: str) -> int:
     help="Overwrite files that exist. README.md and CODEOWNERS are only ever added to.",
 )
 @click.option(
+    "--ci",
+    type=click.Choice(CI_SERVICES),
+    default="github",
+    show_default=True,
+    help="The CI service whose pipeline runs the gate: github writes "
+    ".github/workflows/mltriad.yml; gitlab writes .gitlab-ci.yml (never overwritten) and "
+    "the job in .gitlab/ci/mltriad.gitlab-ci.yml.",
+)
+@click.option(
     "--hooks",
     type=click.Choice(["remote", "local"]),
     default="remote",
@@ -204,29 +233,31 @@ def digest(path: str) -> int:
     "network.",
 )
 @handle_errors
-def init(directory: str, example: bool, force: bool, hooks: str) -> int:
+def init(directory: str, example: bool, force: bool, ci: str, hooks: str) -> int:
     """Scaffold a repository whose artifacts mltriad checks and gates.
 
     Writes triad.yaml (the roles, to fill in), the artifact folders, the pre-commit hooks,
-    the GitHub workflow with the required check `mltriad-gate`, CODEOWNERS entries, an
-    MkDocs site and a README section on how the triad works. DIR (default: the current
-    folder) is created if needed, and `git init` runs there unless it is already inside a
-    git repository.
+    the pipeline with the required job `mltriad-gate` (a GitHub workflow, or with --ci
+    gitlab a GitLab CI job), CODEOWNERS entries, an MkDocs site and a README section on
+    how the triad works. DIR (default: the current folder) is created if needed, and `git
+    init` runs there unless it is already inside a git repository.
 
     Never overwrites a file without --force: files that exist are listed as skipped, and
-    running init again changes nothing.
+    running init again changes nothing. An existing .gitlab-ci.yml is never overwritten,
+    even with --force: init says what to add to it.
 
     \b
     Examples:
       mltriad init                     add mltriad to the current repository
       mltriad init --example demo      a new repository with a worked example
+      mltriad init --ci gitlab         with GitLab CI rather than GitHub Actions
       mltriad init --force             restore every file init writes
       mltriad init --hooks local       pre-commit hooks that need no network
     """
     from mltriad.commands.init import init as run_init
     from mltriad.report.init import describe_init
 
-    result = run_init(Path(directory), example=example, force=force, hooks=hooks)
+    result = run_init(Path(directory), example=example, force=force, ci=ci, hooks=hooks)
     for line in describe_init(result, directory):
         click.echo(line)
     return EXIT_OK
@@ -355,29 +386,40 @@ def signoff(
     "--base",
     metavar="REF",
     help="The branch HEAD would merge into. Default: inside GitHub Actions, from "
-    "the event; elsewhere origin/HEAD, origin/main, main or master.",
+    "the event; inside GitLab CI, from the pipeline's variables; elsewhere origin/HEAD, "
+    "origin/main, main or master.",
 )
 @click.option("--head", metavar="REF", help="The commit that would merge. Default: HEAD.")
 @format_option("gate", default=None)
+@output_option
 @handle_errors
-def gate(base: str | None, head: str | None, fmt: str | None) -> int:
+def gate(base: str | None, head: str | None, fmt: str | None, output: str | None) -> int:
     """Decide whether HEAD may merge into BASE: every required sign-off must count.
 
     The change is what merging HEAD into BASE would land, compared with BASE: GitHub's
-    merge commit for a pull request, else the merge git computes (renames followed),
-    which is HEAD itself when HEAD is up to date; a merge that conflicts cannot be
-    decided (exit 2). Renames count as a deletion plus an addition. triad.yaml (roles,
-    members, keys, requirements) is read from BASE, never from the change. Each added,
-    modified or deleted model card, decision record, evaluation set, and any triad.yaml,
-    needs a record from every required role, for the exact version that lands, by a
-    member of the role whose identity
-    holds (commit author, or SSH signature). Each blocking finding names the artifact,
-    the role, who may sign and the command to run.
+    merge commit for a pull request or GitLab's for a merged results pipeline, else the
+    merge git computes (renames followed), which is HEAD itself when HEAD is up to date; a
+    merge that conflicts cannot be decided (exit 2). Renames count as a deletion plus an
+    addition. triad.yaml (roles, members, keys, requirements) is read from BASE, never
+    from the change. Each added, modified or deleted model card, decision record,
+    evaluation set, and any triad.yaml, needs a record from every required role, for the
+    exact version that lands, by a member of the role whose identity holds (commit
+    author, or SSH signature). Each blocking finding names the artifact, the role, who may
+    sign and the command to run.
 
     Inside GitHub Actions, without --base, base and head come from the event: a
     pull_request's merge commit (HEAD^1 and HEAD^2), a merge_group's base_sha, a push's
     `before`. The github format adds annotations and a step summary with the artifacts x
     roles table.
+
+    Inside GitLab CI, without --base, they come from the pipeline's variables: in a
+    merged results pipeline the merge commit GitLab built (CI_COMMIT_SHA, whose parents
+    are CI_MERGE_REQUEST_TARGET_BRANCH_SHA and CI_MERGE_REQUEST_SOURCE_BRANCH_SHA); in a
+    merge request pipeline CI_MERGE_REQUEST_DIFF_BASE_SHA and CI_COMMIT_SHA; in a branch
+    pipeline the default branch (CI_DEFAULT_BRANCH). The gitlab format is the Code Quality
+    report, with the text and the table as Markdown on stderr (the job log); the junit
+    format lists one test case per artifact x role, failed while that sign-off is missing,
+    stale or does not count.
 
     Exit 0: may merge. 1: blocked. 2: cannot decide (not a repository, unknown ref,
     shallow clone, no merge base, unusable triad.yaml at BASE); it never passes then.
@@ -387,15 +429,16 @@ def gate(base: str | None, head: str | None, fmt: str | None) -> int:
       mltriad gate --base origin/main
       mltriad gate --base main --head feature/new-model --format json
       mltriad gate                     # in a GitHub workflow (checkout with fetch-depth: 0)
+      mltriad gate --format junit --output mltriad-gate.junit.xml   # in GitLab CI
     """
     from mltriad.commands.gate import gate as run_gate
     from mltriad.report.findings import render
     from mltriad.report.gate import gate_report
 
-    fmt = default_format(fmt)
+    chosen = default_format(fmt)
     # The gate finds the policy that governs the current folder itself, at the base too.
-    report = gate_report(run_gate(Path.cwd(), base, head), table_in_notes=fmt == "text")
-    render(fmt, report, sys.stdout)
+    report = gate_report(run_gate(Path.cwd(), base, head), table_in_notes=chosen == "text")
+    emit(lambda out: render(chosen, report, out), output)
     return EXIT_FINDINGS if report.blocking else EXIT_OK
 
 

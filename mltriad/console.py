@@ -12,6 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TextIO
 
 from mltriad import __version__
 from mltriad.errors import EXIT_FINDINGS, EXIT_INTERNAL, EXIT_OK, ConfigError, MltriadError
@@ -95,14 +96,30 @@ def repo_root() -> Path:
     return find_root(Path.cwd())
 
 
-def check(paths: Sequence[str], fmt: str | None) -> int:
-    """`mltriad check`: validate, render the findings to stdout; the exit code."""
+def check(paths: Sequence[str], fmt: str | None, output: str | None = None) -> int:
+    """`mltriad check`: validate, render the findings to stdout (or `output`); the exit code."""
     from mltriad.commands.check import check as run_check
     from mltriad.report.check import check_report
     from mltriad.report.findings import render
 
     root = repo_root()
     report = check_report(run_check(root, list(paths) if paths else None), root)
-    render(default_format(fmt), report, sys.stdout)
-    sys.stdout.flush()
+    chosen = default_format(fmt)
+    emit(lambda out: render(chosen, report, out), output)
     return EXIT_FINDINGS if report.blocking else EXIT_OK
+
+
+def emit(write: Callable[[TextIO], None], output: str | None) -> None:
+    """What `write` writes, to stdout, or to the file `output`: whole, or not at all (a
+    run that fails before its report leaves no half-written or empty report behind)."""
+    if output is None:
+        write(sys.stdout)
+        sys.stdout.flush()
+        return
+    import io
+
+    from mltriad.files import write_file
+
+    buffer = io.StringIO()
+    write(buffer)
+    write_file(Path(output), buffer.getvalue().encode("utf-8"))

@@ -37,7 +37,8 @@ if TYPE_CHECKING:
 DEFAULT_BASES = ("origin/HEAD", "origin/main", "origin/master", "main", "master")
 FETCH_HINT = (
     "The gate needs the full history: in GitHub Actions use `fetch-depth: 0` with "
-    "actions/checkout; in a local clone run `git fetch --unshallow`."
+    "actions/checkout; in GitLab CI set `GIT_DEPTH: 0` in the job's `variables:`; in a "
+    "local clone run `git fetch --unshallow`."
 )
 
 # Variables that choose how git runs, not which repository or index it reads (as in

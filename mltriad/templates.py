@@ -28,12 +28,16 @@ SKIPPED = "skipped"
 UNCHANGED = "unchanged"
 
 
+KEPT = "kept"  # a file init never replaces, left as it was: its note says what to add
+
+
 _TOKEN = re.compile(r"@@([A-Z][A-Z0-9_]*)(?::([^@\s]+))?@@")
 
 
 @dataclass(frozen=True)
 class FileResult:
-    """What happened to one file: created, overwritten, appended to, skipped or unchanged."""
+    """What happened to one file: created, overwritten, appended to, skipped, kept or
+    unchanged."""
 
     path: str
     action: str

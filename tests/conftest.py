@@ -75,8 +75,12 @@ def isolated_home(
         "GITHUB_OUTPUT",
         "GITHUB_BASE_REF",
         "GITHUB_HEAD_REF",
+        "GITLAB_CI",
     ):
         monkeypatch.delenv(name, raising=False)
+    for name in list(os.environ):  # a GitLab pipeline's own, when the tests run in one
+        if name.startswith(("CI_MERGE_REQUEST_", "CI_COMMIT_", "CI_PIPELINE_", "CI_DEFAULT_")):
+            monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("PRE_COMMIT_HOME", str(_shared_pre_commit_home(tmp_path_factory)))
     yield home
 

@@ -150,3 +150,5 @@ def test_snippets_hold_real_output_of_every_format() -> None:
         in found["output-sarif-rule"]
     )
     assert "| Schema | Kind | $id | Validates |" in found["schema-ids"]
+    assert '"check_name": "MT104"' in found["output-gitlab"]
+    assert found["output-junit"].count('<failure message="missing; may sign: ') == 3

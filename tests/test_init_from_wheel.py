@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import EXAMPLE_STALE, ROOT, git
+from tests.helpers import EXAMPLE_STALE, git
+from tests.helpers.wheel import build_wheel, clean_env
 
 pytestmark = pytest.mark.slow
 
 
 def _run(args: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "VIRTUAL_ENV")}
     return subprocess.run(
-        args, cwd=cwd, capture_output=True, text=True, timeout=600, env=env, check=False
+        args, cwd=cwd, capture_output=True, text=True, timeout=600, env=clean_env(), check=False
     )
 
 
@@ -28,23 +28,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The `mltriad` script of a fresh virtual environment holding only the wheel and its
     dependencies."""
     work = tmp_path_factory.mktemp("wheel")
-    built = _run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--quiet",
-            "-w",
-            str(work / "dist"),
-            str(ROOT),
-        ],
-        work,
-    )
-    if built.returncode != 0:
-        pytest.skip(f"cannot build the wheel here (no package index?): {built.stderr[-500:]}")
-    [wheel] = (work / "dist").glob("mltriad-*.whl")
+    wheel = build_wheel(work)
     made = _run([sys.executable, "-m", "venv", str(work / "venv")], work)
     assert made.returncode == 0, made.stderr
     bin_dir = work / "venv" / ("Scripts" if os.name == "nt" else "bin")

@@ -13,7 +13,6 @@ base policy) it raises a GitError or ConfigError (exit 2): it never passes by de
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import unicodedata
@@ -22,12 +21,12 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from mltriad.artifacts import Repository, digest_bytes, is_not_a_record
-from mltriad.errors import GitError, MltriadError
+from mltriad.commands.refs import Refs, choose_refs, fetch_hint
+from mltriad.errors import GitError
 from mltriad.findings import Finding, ParseError, finding, rule
-from mltriad.gitrepo import FETCH_HINT, Change, Commit, GitRepo, GitTree, is_null
+from mltriad.gitrepo import Change, Commit, GitRepo, GitTree
 from mltriad.matrix import (
     Cell,
     Problem,
@@ -67,27 +66,6 @@ _REGULAR_FILE = ("100644", "100755")
 _KEY_EXAMPLE = "~/.ssh/id_ed25519"
 
 
-@dataclass(frozen=True)
-class Refs:
-    """What to compare, and where that choice came from."""
-
-    base: str
-    head: str
-    source: str
-    suggest_base: str  # what a person would pass as --base on their own clone
-    merged: str | None = None  # the merge commit that `head` is the second parent of
-    # A push's `before` must be an ancestor of what is pushed: otherwise history was
-    # rewritten (a force-push) and the difference says nothing about what changed.
-    fast_forward: bool = False
-    resolved_base: str = ""  # the base's full ref name, once resolved (refs/remotes/...)
-
-    def base_label(self) -> str:
-        """'origin/main (refs/remotes/origin/main)', or the base as given."""
-        if self.resolved_base and self.resolved_base != self.base:
-            return f"{self.base} ({self.resolved_base})"
-        return self.base
-
-
 @dataclass
 class GateResult:
     rows: list[Row]
@@ -98,6 +76,9 @@ class GateResult:
     head: str
     merge_base: str
     notes: list[str] = field(default_factory=list)
+    # The finding of each sign-off that does not count, by (artifact, role).
+    cell_findings: dict[tuple[str, str], Finding] = field(default_factory=dict)
+    prefix: str = ""  # the folder of the policy in the repository ("" at its top)
 
     @property
     def passed(self) -> bool:
@@ -116,7 +97,7 @@ def gate(
         if repo.is_shallow():
             raise GitError(
                 "this clone is shallow, so the gate cannot see the history it must check",
-                hint=FETCH_HINT,
+                hint=fetch_hint(environ),
             )
         refs = choose_refs(repo, base, head, environ)
         refs = replace(refs, resolved_base=repo.full_name(refs.base, what="base"))
@@ -160,16 +141,19 @@ def gate(
         drifted = merge_changes(unsigned, head_tree, lands, refs)
         drifted_paths = {f.path for f in drifted}
         pending = _uncommitted_records(repo, head_sha, head_tree, rows, policy)
-        found = [
-            cell_finding(row, cell, policy, refs, pending)
+        by_cell = {
+            (row.artifact, cell.role): cell_finding(row, cell, policy, refs, pending)
             for row in rows
             for cell in row.cells
             if not cell.signed and row.artifact not in drifted_paths
-        ]
+        }
+        found = list(by_cell.values())
         found.extend(drifted)
         found.extend(symlinked_artifacts(lands, policy))
         found.extend(case_variants(changes, policy, lands))
     result = GateResult(rows, list(dict.fromkeys(found)), policy, refs, base_sha, head_sha, fork)
+    result.cell_findings = by_cell
+    result.prefix = repo.prefix
     result.notes = _notes(result)
     return result
 
@@ -186,127 +170,6 @@ def policy_folder(repo: GitRepo, base: str) -> str:
         if (repo.root / path).is_file() or repo.has_file(base, path):
             return folder
     return repo.prefix
-
-
-# -- which commits --------------------------------------------------------------------------
-def choose_refs(repo: GitRepo, base: str | None, head: str | None, env: Mapping[str, str]) -> Refs:
-    """--base/--head when given; inside GitHub Actions the event's; else the default branch.
-
-    As a pre-push hook, the head is what is being pushed (pre-commit's PRE_COMMIT_TO_REF,
-    or PRE_COMMIT_LOCAL_BRANCH when the push includes the root commit), which need not be
-    the checked-out branch.
-    """
-    pushed = env.get("PRE_COMMIT_TO_REF", "")
-    if head is None and pushed.strip("0"):
-        head = pushed
-    elif head is None and env.get("PRE_COMMIT_LOCAL_BRANCH"):
-        # A push that includes the root commit: pre-commit names the pushed branch only.
-        head = env["PRE_COMMIT_LOCAL_BRANCH"]
-    if base:
-        return Refs(base, head or "HEAD", "--base", base)
-    if env.get("GITHUB_ACTIONS") == "true":
-        return github_refs(repo, head, env)
-    candidate = repo.default_base()
-    if candidate is not None:
-        return Refs(candidate, head or "HEAD", f"default base {candidate}", candidate)
-    raise MltriadError(
-        "there is no --base, and no origin/HEAD, main or master branch to compare with",
-        hint="Pass --base with the branch this change will "
-        "merge into, for example `mltriad gate --base origin/main`.",
-    )
-
-
-def github_refs(repo: GitRepo, head: str | None, env: Mapping[str, str]) -> Refs:
-    """Base and head from the GitHub Actions event that started the workflow."""
-    name = env.get("GITHUB_EVENT_NAME", "")
-    event = _event(env.get("GITHUB_EVENT_PATH"))
-    if name in ("pull_request", "pull_request_target"):
-        pull = _mapping(event.get("pull_request"))
-        target = _mapping(pull.get("base")).get("ref")
-        suggest = f"origin/{target}" if isinstance(target, str) else "origin/main"
-        base_sha = _mapping(pull.get("base")).get("sha")
-        head_sha = _mapping(pull.get("head")).get("sha")
-        if head is None and _merges(repo, head_sha):
-            return Refs(
-                "HEAD^1", "HEAD^2", f"{name} event: the merge commit's parents", suggest, "HEAD"
-            )
-        if not isinstance(base_sha, str):
-            raise _event_error(name, "pull_request.base.sha")
-        return Refs(
-            base_sha,
-            head or (head_sha if isinstance(head_sha, str) else "HEAD"),
-            f"{name} event: pull_request.base.sha",
-            suggest,
-        )
-    if name == "merge_group":
-        group = _mapping(event.get("merge_group"))
-        base_sha, head_sha = group.get("base_sha"), group.get("head_sha")
-        if not isinstance(base_sha, str):
-            raise _event_error(name, "merge_group.base_sha")
-        target = str(group.get("base_ref", "refs/heads/main")).removeprefix("refs/heads/")
-        return Refs(
-            base_sha,
-            head or (head_sha if isinstance(head_sha, str) else "HEAD"),
-            "merge_group event: merge_group.base_sha",
-            f"origin/{target}",
-        )
-    if name == "push":
-        before, after = event.get("before"), event.get("after")
-        if not isinstance(before, str):
-            raise _event_error(name, "before")
-        if is_null(before):
-            raise MltriadError(
-                "this push created the branch, so there is no previous commit to compare with",
-                hint="Pass --base with the branch it will merge into.",
-            )
-        ref = str(event.get("ref", "refs/heads/main")).removeprefix("refs/heads/")
-        return Refs(
-            before,
-            head or (after if isinstance(after, str) else "HEAD"),
-            "push event: before",
-            f"origin/{ref}",
-            fast_forward=True,
-        )
-    raise MltriadError(
-        f"inside GitHub Actions the gate reads base and head from the "
-        f"pull_request, merge_group or push event, not from '{name or 'none'}'",
-        hint="Run the workflow on those events, or pass --base and --head.",
-    )
-
-
-def _event(path: str | None) -> dict[str, Any]:
-    if not path:
-        raise MltriadError(
-            "GITHUB_EVENT_PATH is not set, so the event cannot be read",
-            hint="Pass --base and --head.",
-        )
-    try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
-    except (OSError, ValueError) as exc:
-        raise MltriadError(
-            f"the event file {path} cannot be read ({exc})", hint="Pass --base and --head."
-        ) from None
-    return data if isinstance(data, dict) else {}
-
-
-def _merges(repo: GitRepo, head_sha: object) -> bool:
-    """Whether HEAD is the merge commit GitHub builds for the pull request: two parents,
-    the second the pull request's head. Any other merge commit (the pull request's own
-    head, or the base branch checked out by pull_request_target) names parents its
-    author chose, so the event's shas are used instead."""
-    parents = repo.parents(repo.resolve("HEAD"))
-    return (
-        isinstance(head_sha, str) and len(parents) == 2 and parents[1] == head_sha.lower().strip()
-    )
-
-
-def _mapping(value: Any) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _event_error(name: str, key: str) -> MltriadError:
-    return MltriadError(f"the {name} event has no {key}", hint="Pass --base and --head.")
 
 
 # -- what needs sign-off --------------------------------------------------------------------
@@ -744,6 +607,8 @@ def _notes(result: GateResult) -> list[str]:
         f"merge base {result.merge_base[:12]} [{refs.source}]; policy, roster and keys "
         f"from the base ({result.policy.identity} identity)."
     ]
+    if refs.note:
+        notes.append(refs.note)
     if not result.rows:
         notes.append("No governed artifact changed: nothing needs sign-off.")
     for row in result.rows:

@@ -27,6 +27,7 @@ from mltriad.gitrepo import init_repository, toplevel
 from mltriad.templates import (
     APPENDED,
     CREATED,
+    KEPT,
     OVERWRITTEN,
     SKIPPED,
     UNCHANGED,
@@ -40,7 +41,39 @@ README_HEADING = "How the triad works in this repository"
 
 
 PRE_COMMIT_CONFIG = ".pre-commit-config.yaml"
-CODEOWNERS_PLACES = (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS")
+
+
+@dataclass(frozen=True)
+class CiService:
+    """A CI service `init` sets the gate up for: its files (template-repo/ci/NAME/files),
+    where it reads CODEOWNERS (in its own order; a new file goes in the first of
+    `codeowners_new`), and what it calls a change under review."""
+
+    name: str
+    change_request: str
+    codeowners_places: tuple[str, ...]
+    codeowners_new: str
+    # Files init adds when they are missing and never replaces, not even with --force:
+    # each holds the user's own pipeline, and the note says what to add to it.
+    kept: frozenset[str] = frozenset()
+
+
+CI_SERVICES = {
+    "github": CiService(
+        "github",
+        "pull request",
+        (".github/CODEOWNERS", "CODEOWNERS", "docs/CODEOWNERS"),
+        ".github/CODEOWNERS",
+    ),
+    "gitlab": CiService(
+        "gitlab",
+        "merge request",
+        ("CODEOWNERS", "docs/CODEOWNERS", ".gitlab/CODEOWNERS"),
+        ".gitlab/CODEOWNERS",
+        kept=frozenset({".gitlab-ci.yml"}),
+    ),
+}
+GITLAB_JOB_FILE = ".gitlab/ci/mltriad.gitlab-ci.yml"
 
 
 _README_HEADING = re.compile(
@@ -55,6 +88,9 @@ _SKIP_HINTS = {
     "https://github.com/mltriad/mltriad",
     ".gitignore": "add /site/, where `mkdocs build` writes the site",
     ".github/workflows/mltriad.yml": "compare it with a fresh `mltriad init` to pick up changes",
+    GITLAB_JOB_FILE: "compare it with a fresh `mltriad init --ci gitlab` to pick up changes",
+    ".gitlab-ci.yml": "your pipeline, never overwritten: add the job mltriad-gate to it with "
+    f"`include: [{{local: {GITLAB_JOB_FILE}}}]`",
 }
 
 
@@ -63,6 +99,7 @@ class InitResult:
     root: Path
     files: list[FileResult]
     example: bool = False
+    ci: CiService = CI_SERVICES["github"]
     git_initialised: bool = False
     git_missing: bool = False
     toplevel: Path | None = None
@@ -77,19 +114,31 @@ class InitResult:
 
 
 def init(
-    directory: Path, *, example: bool = False, force: bool = False, hooks: str = "remote"
+    directory: Path,
+    *,
+    example: bool = False,
+    force: bool = False,
+    ci: str = "github",
+    hooks: str = "remote",
 ) -> InitResult:
-    """Scaffold a governed repository in `directory` (created if needed).
+    """Scaffold a governed repository in `directory` (created if needed), with the gate's
+    pipeline for the CI service `ci` (github or gitlab) and pre-commit hooks from
+    mltriad's repository (`hooks="remote"`) or run by the installed mltriad ("local").
 
     Adds what is missing and leaves every existing file as it is, unless `force`. README.md
-    and CODEOWNERS are only ever added to. Runs `git init` when `directory` is not inside
-    a git work tree, or, with `example`, when it is a new or empty folder inside one (the
-    example's commits must not land in the enclosing repository); otherwise git is not
-    touched.
+    and CODEOWNERS are only ever added to, and GitLab's .gitlab-ci.yml is never replaced.
+    Runs `git init` when `directory` is not inside a git work tree, or, with `example`,
+    when it is a new or empty folder inside one (the example's commits must not land in
+    the enclosing repository); otherwise git is not touched.
     """
+    if ci not in CI_SERVICES:
+        raise MltriadError(
+            f"there is no CI service '{ci}'", hint=f"Use one of: {', '.join(CI_SERVICES)}."
+        )
+    service = CI_SERVICES[ci]
     fresh = not directory.exists() or (directory.is_dir() and not any(directory.iterdir()))
     root = _prepare_root(directory)
-    result = InitResult(root, [], example=example, toplevel=toplevel(root))
+    result = InitResult(root, [], example=example, ci=service, toplevel=toplevel(root))
     if example and fresh and result.toplevel not in (None, root.resolve()):
         # The example in a new folder inside another repository (a clone of mltriad, say):
         # it gets a repository of its own, so that its commits stay out of that one.
@@ -101,20 +150,39 @@ def init(
             result.toplevel = root.resolve()
     templates = template_dir()
     planned = dict(template_files(templates / "base"))
+    planned.update(template_files(templates / "ci" / service.name / "files"))
     if example:
         planned.update(template_files(templates / "example"))
     planned = _without_needless_keeps(root, planned)
-    lookup = _init_lookup(root, templates, example)
+    place = next((p for p in service.codeowners_places if (root / p).is_file()), None)
+    lookup = _init_lookup(root, templates, example, service, place or service.codeowners_new)
     ordered = sorted(planned.items(), key=lambda item: _pin_level(*item))
     # `local`: hooks that run the installed mltriad, for teams whose machines cannot
     # download pre-commit's environments.
     given = {PRE_COMMIT_CONFIG: local_config_text(__version__)} if hooks == "local" else {}
     for path, source in ordered:
         text = given.get(path) or render(source.read_bytes().decode("utf-8"), lookup)
-        result.files.append(_place(root, path, text.encode("utf-8"), force=force))
-    result.files.append(_merge_codeowners(root, templates, lookup))
+        data = text.encode("utf-8")
+        if path in service.kept:
+            result.files.append(_keep(root, path, data))
+        else:
+            result.files.append(_place(root, path, data, force=force))
+    result.files.append(_merge_codeowners(root, templates, lookup, service, place))
     result.files.append(_merge_readme(root, templates, lookup))
     return result
+
+
+def _keep(root: Path, path: str, data: bytes) -> FileResult:
+    """Add a file the user's own pipeline lives in when it is missing; never replace it."""
+    target = root / path
+    if not os.path.lexists(target):
+        return _place(root, path, data, force=False)
+    if target.is_file() and not target.is_symlink() and target.read_bytes() == data:
+        return FileResult(path, UNCHANGED)
+    current = _editable_text(target) or ""
+    if GITLAB_JOB_FILE in current:
+        return FileResult(path, UNCHANGED, f"it already includes {GITLAB_JOB_FILE}")
+    return FileResult(path, KEPT, _SKIP_HINTS.get(path, ""))
 
 
 def _pin_level(path: str, source: Path) -> int:
@@ -161,7 +229,9 @@ def _without_needless_keeps(root: Path, planned: dict[str, Path]) -> dict[str, P
     return {p: s for p, s in planned.items() if not p.endswith("/.gitkeep") or needed(p)}
 
 
-def _init_lookup(root: Path, templates: Path, example: bool) -> Callable[[str, str | None], str]:
+def _init_lookup(
+    root: Path, templates: Path, example: bool, service: CiService, codeowners: str
+) -> Callable[[str, str | None], str]:
     roster: dict[str, list[dict[str, str]]] = {}
     if example:
         roster = yaml.safe_load((templates / "snippets" / "example-roster.yaml").read_text("utf-8"))
@@ -170,8 +240,13 @@ def _init_lookup(root: Path, templates: Path, example: bool) -> Callable[[str, s
         "VERSION": __version__,
         "PROJECT": project,
         "PROJECT_YAML": json.dumps(project),
-        "CODEOWNERS": ".github/CODEOWNERS",
+        "CODEOWNERS": codeowners,
+        "CHANGE_REQUEST": service.change_request,
     }
+
+    def ci_readme() -> str:
+        section = (templates / "ci" / service.name / "readme-required.md").read_text("utf-8")
+        return render(section, lookup)
 
     def lookup(name: str, arg: str | None) -> str:
         if name == "MEMBERS" and arg is not None:
@@ -180,6 +255,8 @@ def _init_lookup(root: Path, templates: Path, example: bool) -> Callable[[str, s
             return _checksum(name, _pinned_bytes(root, arg))
         if name in fixed and arg is None:
             return fixed[name]
+        if name == "CI_README" and arg is None:
+            return ci_readme()
         raise KeyError(f"unknown template field @@{name}{':' + arg if arg else ''}@@")
 
     return lookup
@@ -287,15 +364,16 @@ def _append(target: Path, current: str, addition: str) -> None:
 
 
 def _merge_codeowners(
-    root: Path, templates: Path, lookup: Callable[[str, str | None], str]
+    root: Path,
+    templates: Path,
+    lookup: Callable[[str, str | None], str],
+    service: CiService,
+    existing: str | None,
 ) -> FileResult:
-    """Protect the policy, the sign-offs and the workflow in the CODEOWNERS GitHub reads."""
-    place = next((p for p in CODEOWNERS_PLACES if (root / p).is_file()), CODEOWNERS_PLACES[0])
-
-    def with_place(name: str, arg: str | None) -> str:
-        return place if name == "CODEOWNERS" else lookup(name, arg)
-
-    snippet = render((templates / "snippets" / "codeowners").read_text("utf-8"), with_place)
+    """Protect the policy, the sign-offs and the pipeline in the CODEOWNERS the CI service
+    reads: the one there is (`existing`), else a new one where the service looks first."""
+    place = existing or service.codeowners_new
+    snippet = render((templates / "ci" / service.name / "codeowners").read_text("utf-8"), lookup)
     target = root / place
     if not target.is_file():
         return _place(root, place, snippet.encode("utf-8"), force=False)

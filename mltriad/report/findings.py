@@ -1,11 +1,12 @@
-"""Findings in any of the four formats: text, json, github (workflow commands) and sarif."""
+"""Findings in any of the formats of FINDINGS_FORMATS, and the gate's sign-offs as JUnit."""
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 from typing import TextIO
 
-from mltriad.report import github, json_format, sarif, text
+from mltriad.report import github, gitlab, json_format, sarif, text
 from mltriad.report.model import Report
 
 _RENDERERS: dict[str, Callable[[Report, TextIO], None]] = {
@@ -16,6 +17,15 @@ _RENDERERS: dict[str, Callable[[Report, TextIO], None]] = {
 }
 
 
-def render(fmt: str, report: Report, out: TextIO) -> None:
-    """Write `report` to `out` in one of FINDINGS_FORMATS."""
-    _RENDERERS[fmt](report, out)
+def render(fmt: str, report: Report, out: TextIO, log: TextIO | None = None) -> None:
+    """Write `report` to `out` in one of FORMATS; a format that also has lines for people
+    beside its document (gitlab) writes them to `log` (default: stderr)."""
+    if fmt == "gitlab":
+        gitlab.render(report, out, log or sys.stderr)
+    elif fmt == "junit":
+        # Only the gate offers it: the hook's `check` does not pay for importing ElementTree.
+        from mltriad.report import junit
+
+        junit.render(report, out)
+    else:
+        _RENDERERS[fmt](report, out)

@@ -4,8 +4,8 @@ findings, how to sign, and the verdict."""
 from __future__ import annotations
 
 from mltriad.commands.gate import GateResult, signoff_command
-from mltriad.report.matrix import markdown_table, text_lines, waiting_on
-from mltriad.report.model import Report
+from mltriad.report.matrix import cell_text, markdown_table, text_lines, waiting_on
+from mltriad.report.model import Report, ReportCase
 
 
 def gate_report(result: GateResult, *, table_in_notes: bool = True) -> Report:
@@ -13,8 +13,9 @@ def gate_report(result: GateResult, *, table_in_notes: bool = True) -> Report:
 
     For people (the text format) the table comes first, then one line per person the
     change waits on, then the findings (short: what is wrong, who may sign), then the
-    command to sign, once. The table is always in `markdown` (GitHub's step summary) and
-    `extra` (JSON)."""
+    command to sign, once. The table is always in `markdown` (GitHub's step summary,
+    GitLab's job log), `extra` (JSON) and `cases` (JUnit). Paths for tools (annotations,
+    Code Quality, JUnit) are relative to the repository's root."""
     refs = result.refs
     header = (
         f"Base `{refs.base_label()}` at {result.base[:12]}, head `{refs.head}` "
@@ -44,7 +45,7 @@ def gate_report(result: GateResult, *, table_in_notes: bool = True) -> Report:
     affected = {row.artifact for row in result.rows if not row.complete} | {
         f.path for f in result.findings if not f.path.startswith(records)
     }
-    return Report(
+    report = Report(
         "gate",
         result.findings,
         len(result.rows),
@@ -55,7 +56,68 @@ def gate_report(result: GateResult, *, table_in_notes: bool = True) -> Report:
         markdown=markdown,
         extra=extra,
         verdict="pass" if result.passed else "blocked",
+        prefix=result.prefix,
     )
+    report.cases = signoff_cases(result, report)
+    return report
+
+
+def signoff_cases(result: GateResult, report: Report) -> list[ReportCase]:
+    """One case per artifact x required role (failed unless the sign-off counts), one per
+    other finding of the gate, and one passing case when nothing needs sign-off."""
+    cases = []
+    for row in result.rows:
+        path = report.repo_path(row.artifact)
+        for cell in row.cells:
+            finding = result.cell_findings.get((row.artifact, cell.role))
+            failed = not cell.signed
+            cases.append(
+                ReportCase(
+                    f"{row.artifact}: {cell.role} sign-off",
+                    row.artifact,
+                    path,
+                    failure=cell_text(cell) if failed else None,
+                    details=finding.message if finding else cell_text(cell),
+                    rule=(finding.rule if finding else cell.rule or "") if failed else "",
+                )
+            )
+        if not row.cells:
+            cases.append(
+                ReportCase(
+                    f"{row.artifact}: no sign-off needed",
+                    row.artifact,
+                    path,
+                    details=(
+                        "No role of the base policy has members yet (the first roster)."
+                        if row.kind == "policy"
+                        else f"The base policy requires no role's sign-off of a {row.kind}."
+                    ),
+                )
+            )
+    of_cells = set(result.cell_findings.values())
+    for f in result.findings:
+        if f in of_cells:
+            continue
+        cases.append(
+            ReportCase(
+                f"{f.path}: {f.rule}",
+                f.path,
+                report.repo_path(f.path),
+                failure=f.message if f.blocks else None,
+                details=f.message,
+                rule=f.rule,
+            )
+        )
+    if not cases:
+        cases.append(
+            ReportCase(
+                "no governed artifact changed",
+                "mltriad gate",
+                "",
+                details="No governed artifact changed: nothing needs sign-off.",
+            )
+        )
+    return cases
 
 
 def how_to_sign(result: GateResult) -> list[str]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from mltriad.commands.init import InitResult
-from mltriad.templates import APPENDED, CREATED, OVERWRITTEN, SKIPPED, UNCHANGED
+from mltriad.templates import APPENDED, CREATED, KEPT, OVERWRITTEN, SKIPPED, UNCHANGED
 
 
 def describe_init(result: InitResult, shown: str) -> list[str]:
@@ -29,6 +29,7 @@ def describe_init(result: InitResult, shown: str) -> list[str]:
         (OVERWRITTEN, "Overwritten (--force)"),
         (APPENDED, "Added to"),
         (SKIPPED, "Skipped, because they exist and differ (--force overwrites them)"),
+        (KEPT, "Left as they are, never overwritten (add what the note says)"),
     )
     for action, title in groups:
         files = sorted(result.having(action), key=lambda f: f.path)
@@ -40,13 +41,20 @@ def describe_init(result: InitResult, shown: str) -> list[str]:
         lines.append(f"{unchanged} file(s) were already as `mltriad init` writes them.")
     lines.extend(_toplevel_note(result))
     if result.changed:
-        lines.extend(_next_steps(shown, result.example))
+        lines.extend(_next_steps(shown, result.example, result.ci.name))
     return lines
 
 
 def _toplevel_note(result: InitResult) -> list[str]:
     if result.toplevel is None or result.toplevel == result.root.resolve():
         return []
+    if result.ci.name == "gitlab":
+        return [
+            f"Note: {result.root} is inside the git repository at {result.toplevel}; GitLab "
+            "and pre-commit read .gitlab-ci.yml and .pre-commit-config.yaml only at its top, "
+            "so move them (and .gitlab/) there, and add `cd` to the folder in the job's "
+            "script."
+        ]
     return [
         f"Note: {result.root} is inside the git repository at {result.toplevel}; GitHub and "
         "pre-commit read .github/ and .pre-commit-config.yaml only at its top, so move them "
@@ -54,7 +62,7 @@ def _toplevel_note(result: InitResult) -> list[str]:
     ]
 
 
-def _next_steps(shown: str, example: bool) -> list[str]:
+def _next_steps(shown: str, example: bool, ci: str) -> list[str]:
     where = "" if shown in (".", "") else f" in {shown}"
     roster = (
         f"Replace the example people in triad.yaml{where} with your team"
@@ -65,6 +73,13 @@ def _next_steps(shown: str, example: bool) -> list[str]:
         "Next steps:",
         f"  1. {roster}, with the email each of them commits with.",
         "  2. Install the hooks: `pre-commit install` (checks on commit, the gate before push).",
-        "  3. Commit, push a branch and open a pull request: the check `mltriad-gate` runs on "
-        "it; make it required in branch protection (README.md says how).",
+        _REVIEW_STEP[ci],
     ]
+
+
+_REVIEW_STEP = {
+    "github": "  3. Commit, push a branch and open a pull request: the check `mltriad-gate` runs "
+    "on it; make it required in branch protection (README.md says how).",
+    "gitlab": "  3. Commit, push a branch and open a merge request: the job `mltriad-gate` runs "
+    "in its pipeline; turn on Pipelines must succeed (README.md says how).",
+}

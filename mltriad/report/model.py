@@ -8,12 +8,28 @@ from typing import Any
 from mltriad.findings import Finding, Severity
 
 
+@dataclass(frozen=True)
+class ReportCase:
+    """One line of a test report (JUnit): for the gate, one artifact x role.
+
+    `failure` is a short reason when the case fails (None when it passes); `details` says
+    more, such as who may sign and the command to run; `rule` is the finding's rule id."""
+
+    name: str
+    classname: str
+    file: str
+    failure: str | None = None
+    details: str = ""
+    rule: str = ""
+
+
 @dataclass
 class Report:
     """What a command found, ready for any format.
 
     `notes` are extra lines for people (per-model verdicts); `markdown` is extra Markdown
-    for the GitHub step summary (the gate's sign-off table); `extra` goes into JSON as is.
+    for the GitHub step summary and the GitLab job log (the gate's sign-off table); `extra`
+    goes into JSON as is; `cases` are what a test report (JUnit) lists.
     """
 
     command: str
@@ -26,6 +42,7 @@ class Report:
     markdown: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
     verdict: str | None = None  # the gate's "pass" / "blocked"
+    cases: list[ReportCase] = field(default_factory=list)
     # The folder of triad.yaml relative to the git repository's root ("" when they are the
     # same): GitHub annotations and SARIF locations are relative to the repository root.
     prefix: str = ""
