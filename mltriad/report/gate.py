@@ -77,7 +77,15 @@ def signoff_cases(result: GateResult, report: Report) -> list[ReportCase]:
                     row.artifact,
                     path,
                     failure=cell_text(cell) if failed else None,
-                    details=finding.message if finding else cell_text(cell),
+                    details=(
+                        f"{finding.message} To sign: "
+                        f"`{signoff_command(row, cell.role, result.policy, result.refs)}`, "
+                        f"then commit {cell.record}."
+                        if finding and failed and cell.may_sign
+                        else finding.message
+                        if finding
+                        else cell_text(cell)
+                    ),
                     rule=(finding.rule if finding else cell.rule or "") if failed else "",
                 )
             )
