@@ -98,7 +98,7 @@ def cli(directory: str | None) -> None:
         os.chdir(directory)
 
 
-@cli.command()
+@cli.command(short_help="Validate artifacts and their references; findings by file and line.")
 @click.argument("paths", nargs=-1, type=click.Path())
 @format_option("check", default=None)
 @output_option
@@ -127,7 +127,7 @@ def check(paths: tuple[str, ...], fmt: str | None, output: str | None) -> int:
     return console.check(paths, fmt, output)
 
 
-@cli.command()
+@cli.command(short_help="Print the JSON Schema of an artifact kind, or list the kinds.")
 @click.argument(
     "kind",
     required=False,
@@ -263,7 +263,7 @@ def init(directory: str, example: bool, force: bool, ci: str, hooks: str) -> int
     return EXIT_OK
 
 
-@cli.command()
+@cli.command(short_help="Create an artifact from its template.")
 @click.argument("kind", metavar="KIND")
 @click.argument("name", metavar="NAME")
 @click.option(
@@ -306,7 +306,7 @@ def new(kind: str, name: str, base: str | None, supersedes: str | None) -> int:
     return EXIT_OK
 
 
-@cli.command()
+@cli.command(short_help="Sign off an artifact for a role: write its sign-off record.")
 @click.argument("path", type=click.Path())
 @click.option(
     "--role", required=True, metavar="ROLE", help="The role you sign for: a role id in triad.yaml."
@@ -381,7 +381,7 @@ def signoff(
     return EXIT_OK
 
 
-@cli.command()
+@cli.command(short_help="The merge gate: may this change merge? (exit 0 yes, 1 blocked)")
 @click.option(
     "--base",
     metavar="REF",
@@ -442,7 +442,7 @@ def gate(base: str | None, head: str | None, fmt: str | None, output: str | None
     return EXIT_FINDINGS if report.blocking else EXIT_OK
 
 
-@cli.command()
+@cli.command(short_help="Show who signed what, and who the change waits on.")
 @click.option(
     "--base",
     metavar="REF",
@@ -486,7 +486,7 @@ def status(base: str | None, every: bool, fmt: str) -> int:
     return EXIT_OK
 
 
-@cli.command()
+@cli.command(short_help="Convert existing decision records and model cards to this format.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option(
     "--output",
@@ -546,7 +546,7 @@ def adopt(
 HOOK_NAMES = click.Choice(["pre-commit", "pre-push"])
 
 
-@cli.group()
+@cli.group(short_help="Install mltriad's own git hooks (without the pre-commit framework).")
 def hooks() -> None:
     """Install mltriad's own git hooks, for teams that do not use the pre-commit framework.
 

@@ -267,3 +267,11 @@ def test_a_refused_card_gets_no_verdict_on_its_targets(repo: Path) -> None:
         "model-cards/fraud-detector.md: 1 error above; targets are judged once the card is valid"
         in lines
     )
+
+
+def test_top_level_help_cuts_no_description() -> None:
+    """Every command's line in `mltriad --help` is whole at 80 columns: no '...'."""
+    result = invoke(["--help"])
+    commands = result.output.split("Commands:\n", 1)[1].splitlines()
+    assert commands and all(not line.rstrip().endswith("...") for line in commands)
+    assert all(line.startswith("  ") and not line.startswith("    ") for line in commands)
