@@ -312,6 +312,11 @@ def _compose(text: str, offset: int) -> yaml.Node | None:
             problem += "; YAML does not allow tabs for indentation, use spaces"
         if exc.context and "expected a single document" not in problem:
             problem = f"{problem} ({exc.context})"
+        if "mapping values are not allowed" in problem:
+            # Prose with a colon after a key: `status: proposed: pending review`.
+            problem += (
+                "; a value that holds ': ' must be quoted, for example `key: \"text: more text\"`"
+            )
         raise ParseError(INVALID_YAML.id, f"invalid YAML: {problem}", line, col) from None
     except yaml.YAMLError as exc:
         raise ParseError(INVALID_YAML.id, f"invalid YAML: {exc}", 1 + offset, 1) from None

@@ -4,12 +4,13 @@ never a read outside the repository, and never slow."""
 from __future__ import annotations
 
 import os
+import re
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import invoke
+from tests.helpers import invoke, make_repo
 
 CARD = "model-cards/fraud-detector.md"
 EVAL = "eval-sets/fraud-holdout.yaml"
@@ -145,3 +146,22 @@ def test_path_argument_outside_the_repository_is_a_usage_error(repo: Path, tmp_p
     outside.write_text("x")
     result = invoke(["-C", str(repo), "check", str(outside)])
     assert result.exit_code == 2 and "outside the repository" in result.output
+
+
+def test_a_colon_in_prose_says_to_quote_the_value_at_its_line(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo")
+    card = repo / "decisions" / "0002-use-gradient-boosting.md"
+    text = card.read_text(encoding="utf-8").split("\n")
+    at = next(i for i, line in enumerate(text) if line.startswith("status:"))
+    text[at] = "status: accepted: after the review"
+    card.write_text("\n".join(text), encoding="utf-8")
+    result = invoke(["check", "decisions/0002-use-gradient-boosting.md"], cwd=repo)
+    assert result.exit_code == 1
+    # libyaml says "in this context", PyYAML's own parser "here".
+    assert re.search(
+        rf"^decisions/0002-use-gradient-boosting\.md:{at + 1}:17: error MT001: invalid YAML: "
+        r"mapping values are not allowed (here|in this context); a value that holds ': ' "
+        r'must be quoted, for example `key: "text: more text"`$',
+        result.output,
+        re.MULTILINE,
+    ), result.output
