@@ -35,6 +35,11 @@ _HEADER = (
 
 
 # -- where records live -------------------------------------------------------------------
+def commit_command(record: str, artifact: str, role: str) -> str:
+    """The git command that commits a written sign-off record."""
+    return f'git add {record} && git commit -m "Sign off {artifact} as {role}"'
+
+
 def record_path(signoff_dir: str, artifact: str, role: str) -> str:
     """The one place where the sign-off of `role` for `artifact` is kept."""
     return f"{signoff_dir.rstrip('/')}/{artifact}/{role}.yaml"

@@ -52,6 +52,7 @@ from mltriad.rules.signoff_rules import (
 from mltriad.signoffs import (
     GOVERNED_KINDS,
     SignOff,
+    commit_command,
     governed_kind,
     located,
     read_record,
@@ -570,8 +571,7 @@ def cell_finding(
         author = " as yourself" if policy.identity == "author" else ""
         message = (
             f"the {cell.role} sign-off{of} is written but not committed: commit "
-            f'{record}{author} (`git add {record} && git commit -m "Sign off {row.artifact} '
-            f'as {cell.role}"`).'
+            f"{record}{author} (`{commit_command(record, row.artifact, cell.role)}`)."
         )
         return finding(rule(cell.rule or MISSING.id), record, message)
     may = ", ".join(m.name for m in cell.may_sign)

@@ -156,12 +156,13 @@ def init(
     planned = _without_needless_keeps(root, planned)
     place = next((p for p in service.codeowners_places if (root / p).is_file()), None)
     lookup = _init_lookup(root, templates, example, service, place or service.codeowners_new)
-    ordered = sorted(planned.items(), key=lambda item: _pin_level(*item))
+    raw = {path: source.read_bytes() for path, source in planned.items()}
+    ordered = sorted(raw.items(), key=lambda item: _pin_level(*item))
     # `local`: hooks that run the installed mltriad, for teams whose machines cannot
     # download pre-commit's environments.
     given = {PRE_COMMIT_CONFIG: local_config_text(__version__)} if hooks == "local" else {}
-    for path, source in ordered:
-        text = given.get(path) or render(source.read_bytes().decode("utf-8"), lookup)
+    for path, template in ordered:
+        text = given.get(path) or render(template.decode("utf-8"), lookup)
         data = text.encode("utf-8")
         if path in service.kept:
             result.files.append(_keep(root, path, data))
@@ -185,11 +186,10 @@ def _keep(root: Path, path: str, data: bytes) -> FileResult:
     return FileResult(path, KEPT, _SKIP_HINTS.get(path, ""))
 
 
-def _pin_level(path: str, source: Path) -> int:
+def _pin_level(path: str, template: bytes) -> int:
     """Files that pin another file's checksum are written after it, so that the checksum is
     of what is there: data files (0), then manifests (1), then model cards (2), then the
     example's sign-off records (3), which pin the model card."""
-    template = source.read_bytes()
     if b"@@DIGEST:" in template:
         return 3 if path.startswith("signoffs/") else 2
     return 1 if b"@@SHA256:" in template or b"@@SIZE:" in template else 0

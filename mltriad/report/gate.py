@@ -6,6 +6,7 @@ from __future__ import annotations
 from mltriad.commands.gate import GateResult, signoff_command
 from mltriad.report.matrix import cell_text, markdown_table, text_lines, waiting_on
 from mltriad.report.model import Report, ReportCase
+from mltriad.signoffs import commit_command
 
 
 def gate_report(result: GateResult, *, table_in_notes: bool = True) -> Report:
@@ -136,7 +137,7 @@ def how_to_sign(result: GateResult) -> list[str]:
                 continue
             command = signoff_command(row, cell.role, result.policy, result.refs)
             record = cell.record
-            commit = f'git add {record} && git commit -m "Sign off {row.artifact} as {cell.role}"'
+            commit = commit_command(record, row.artifact, cell.role)
             who = (
                 "The commit's author must be the signer: the gate checks it."
                 if result.policy.identity == "author"

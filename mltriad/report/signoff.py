@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from mltriad.commands.signoff import SignResult
-from mltriad.signoffs import REMOVED
+from mltriad.signoffs import REMOVED, commit_command
 
 
 def describe(result: SignResult) -> Iterable[str]:
@@ -31,14 +31,11 @@ def describe(result: SignResult) -> Iterable[str]:
         )
     if result.verified:
         yield "The SSH signature verifies against your signing_key in triad.yaml."
+    command = commit_command(result.record, data["artifact"], data["role"])
     if result.identity == "author":
         yield (
-            f"Next: commit it as yourself: git add {result.record} && git commit -m "
-            f'"Sign off {data["artifact"]} as {data["role"]}" (the gate checks that the '
+            f"Next: commit it as yourself: {command} (the gate checks that the "
             f"commit's author is {data['signer']['email']})."
         )
     else:
-        yield (
-            f'Next: commit it: git add {result.record} && git commit -m "Sign off '
-            f'{data["artifact"]} as {data["role"]}".'
-        )
+        yield f"Next: commit it: {command}."
