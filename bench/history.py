@@ -82,12 +82,18 @@ class History:
             for role in required_roles(path):
                 signer = self.writer.owner(path, role)
                 people[signer.email] = signer
-                self.signed += 1
                 by_signer[signer.email][signoff_path(path, role)] = signoff_record(
-                    path, role, signer, digest(self.tree[path]), self.signed
+                    path, role, signer, digest(self.tree[path]), self.next_signature()
                 )
         for email, files in sorted(by_signer.items()):
             self.commit(Commit(branch, people[email], f"Sign off {len(files)} artifact(s)", files))
+
+    def next_signature(self) -> int:
+        """The minute (counted as `signed_at` does) of the next record: after every record
+        before it, and no earlier than the commit that will hold it, so that no record is
+        dated before the edit it signs (the gate would read it as restored from history)."""
+        self.signed = max(self.signed + 1, self.mark + 1)
+        return self.signed
 
     def stream(self) -> bytes:
         return b"".join(self.chunks) + b"done\n"
@@ -130,8 +136,9 @@ def build(root: Path, size: int, commits: int, change: int, seed: int = 7) -> No
             if history.mark >= commits:
                 break
             signer = history.writer.owner(card, role)
-            history.signed += 1
-            record = signoff_record(card, role, signer, digest(history.tree[card]), history.signed)
+            record = signoff_record(
+                card, role, signer, digest(history.tree[card]), history.next_signature()
+            )
             history.commit(
                 Commit(
                     "main", signer, f"Sign off {card} as {role}", {signoff_path(card, role): record}

@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +31,8 @@ from mltriad.snapshot import (
     glob_regex,
     normalize,
 )
+
+_EPOCH = datetime.fromtimestamp(0, timezone.utc)
 
 if TYPE_CHECKING:
     import git
@@ -342,7 +345,7 @@ class GitRepo:
         if self.is_ancestor(base, head):
             return head  # the merge is a fast-forward, or a merge commit with head's tree
         tree, conflicts, failure = self._merge_tree(base, head)
-        if tree is not None:
+        if tree is not None and conflicts is None:
             return tree
         if conflicts is not None:
             named = f" in {', '.join(conflicts[:5])}" if conflicts else ""
@@ -362,8 +365,8 @@ class GitRepo:
 
     def _merge_tree(self, ours: str, theirs: str) -> tuple[str | None, list[str] | None, str]:
         """git's merge of two commits, written as a tree only (`merge-tree --write-tree`):
-        (tree, None, "") when clean; (None, conflicted paths, "") when it conflicts; (None,
-        None, git's message) when git cannot compute it (before 2.38)."""
+        (tree, None, "") when clean; (tree with conflict markers, conflicted paths, "") when
+        it conflicts; (None, None, git's message) when git cannot compute it (before 2.38)."""
         done = run_git(["merge-tree", "--write-tree", "--no-messages", ours, theirs], self.root)
         first = done.stdout.split("\n", 1)[0].strip()
         if not _FULL_SHA.match(first) or done.returncode not in (0, 1):
@@ -374,7 +377,7 @@ class GitRepo:
         paths = dict.fromkeys(
             line.split("\t", 1)[1] for line in done.stdout.splitlines()[1:] if "\t" in line
         )
-        return None, list(paths), ""
+        return first, list(paths), ""
 
     def merge_base(self, base: str, head: str) -> str:
         try:
@@ -499,9 +502,20 @@ class GitRepo:
         not write that content ("Update branch"). An octopus merge counts as automatic."""
         if len(merge.parents) != 2:
             return True
-        tree, _conflicts, _failure = self._merge_tree(*merge.parents)
+        tree, conflicts, failure = self._merge_tree(*merge.parents)
         if tree is None:
-            return False  # a conflict there: the merge's author resolved it
+            # git cannot redo the merge (before 2.38): crediting the merge's author with
+            # content it may only have carried would pass what the gate cannot judge.
+            raise GitError(
+                f"git cannot redo the merge {merge.sha[:12]} that last wrote {path}: "
+                f"{failure or 'git merge-tree failed'}",
+                hint="The gate needs git 2.38 or later (`git merge-tree --write-tree`) to "
+                "tell a merge that resolved a record from one that carried it; update git.",
+            )
+        if conflicts is not None and self._repo_path(path) in conflicts:
+            return False  # a conflict in the record itself: the merge's author resolved it
+        # A conflict elsewhere does not make the record the merge author's work: git's
+        # merge still gives its version of this path.
         return self._blob_at(tree, path) == self._blob_at(merge.sha, path)
 
     def _blob_at(self, treeish: str, path: str) -> str | None:
@@ -570,33 +584,48 @@ class GitRepo:
     def last_commits(self, paths: Iterable[str], commit: str = "HEAD") -> dict[str, str]:
         """For each of `paths`, the last commit at or before `commit` that changed it (one
         git process for all of them); a path no commit changed is left out."""
+        return {path: sha for path, (sha, _) in self.last_changes(paths, commit).items()}
+
+    def last_changes(
+        self, paths: Iterable[str], commit: str = "HEAD", *, since: datetime | None = None
+    ) -> dict[str, tuple[str, datetime]]:
+        """For each of `paths`, the last commit at or before `commit` that changed it and
+        that commit's author date (which rebase keeps), in one git process; history is
+        simplified as `git log PATH` does, so a merge that only carried a file is passed
+        over. A path no commit changed (since `since`, by committer date) is left out."""
         wanted = {self._repo_path(p): p for p in paths}
         if not wanted:
             return {}
+        limit = [f"--since={int(since.timestamp())}"] if since is not None else []
         out = _text(
             self._run(
                 "log",
                 "--no-show-signature",
-                "--format=%x00%H",
+                "--format=%x00%H %at",
                 "--name-only",
                 "-z",
+                *limit,
                 commit,
                 "--",
                 *sorted(wanted),
             )
         )
-        # `\0SHA\0\nPATH\0PATH\0\0SHA...`: a commit id follows an empty field, a path
-        # never does (a commit with no path listed is a SHA followed by an empty field).
-        found: dict[str, str] = {}
-        sha, after_empty = "", False
+        # `\0SHA DATE\0\nPATH\0PATH\0\0SHA DATE...`: a commit follows an empty field, a
+        # path never does (a commit with no path listed is followed by an empty field).
+        found: dict[str, tuple[str, datetime]] = {}
+        current, after_empty = ("", _EPOCH), False
         for field in out.split("\0"):
             if not field:
                 after_empty = True
                 continue
             if after_empty:
-                sha = field
+                sha, _, stamp = field.partition(" ")
+                when = (
+                    datetime.fromtimestamp(int(stamp), timezone.utc) if stamp.isdigit() else _EPOCH
+                )
+                current = (sha, when)
             elif field.removeprefix("\n") in wanted:
-                found.setdefault(wanted[field.removeprefix("\n")], sha)
+                found.setdefault(wanted[field.removeprefix("\n")], current)
             after_empty = False
         return found
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import yaml
@@ -208,6 +208,11 @@ def parse_date(text: str) -> datetime | None:
     except ValueError:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+# How far a record's date may be off from the clocks it is compared with (the checking
+# machine's, a commit's author date) before the gate reads it as in the future or as older.
+CLOCK_SKEW = timedelta(days=1)
 
 
 def now_utc() -> str:

@@ -421,14 +421,16 @@ def test_git_processes_do_not_grow_with_the_change(
         team.sign_all(path, roles)
     assert len(team.gate().rows) == 3
     # the base's and head's full ref names, the merge base, whether the merge is a
-    # fast-forward, base and head trees, the change, its commits, their per-parent diffs:
-    # 9 processes
+    # fast-forward, base and head trees, the change, its commits, their per-parent diffs,
+    # and the base's last changes of the records and their artifacts (the replay check):
+    # 10 processes
     assert calls == one_artifact
     assert sorted(calls) == [
         "diff-tree",
         "diff-tree",
         "for-each-ref",
         "for-each-ref",
+        "log",
         "log",
         "ls-tree",
         "ls-tree",

@@ -11,6 +11,7 @@ import json
 import os
 import re
 import subprocess
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from mltriad.commands.gate import gate
 from mltriad.errors import GitError
 from tests.helpers import CARD, author_env, run
 from tests.helpers.signing import (
+    CARD_ROLES,
     MEMBER_OF,
     Team,
     change_card,
@@ -409,6 +411,71 @@ def test_an_update_branch_merge_does_not_make_its_author_the_writer_of_a_record(
     }
 
 
+def test_a_conflict_elsewhere_does_not_make_the_merge_author_write_a_record(
+    tmp_path: Path,
+) -> None:
+    """As above, but main and the branch also edit README.md in the same place, so the
+    "Update branch" merge conflicts there and Grace resolves it. She resolved README.md,
+    not her record: git's own merge gives the record as it lands."""
+    team, record = _re_signed_on_a_branch(tmp_path)
+    (team.path / "README.md").write_text("Main's line.\n", encoding="utf-8")
+    record.write_text(
+        record.read_text(encoding="utf-8").replace(
+            "name: Grace Hopper", "name: Grace Hopper, as Mallory says"
+        ),
+        encoding="utf-8",
+    )
+    team.commit("Touch Grace's record and the README", who="mallory")
+    team.git("checkout", "-q", "change")
+    (team.path / "README.md").write_text("The branch's line.\n", encoding="utf-8")
+    team.commit("The README on the branch", who="grace")
+    done = subprocess.run(
+        ["git", "merge", "-q", "--no-edit", "main"],
+        cwd=team.path,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **author_env("Grace Hopper", "grace@example.org")},
+        check=False,
+    )
+    assert done.returncode == 1  # README.md conflicts; the record merges cleanly
+    assert "as Mallory says" in record.read_text(encoding="utf-8")
+    (team.path / "README.md").write_text("Both lines.\n", encoding="utf-8")
+    team.commit("Merge main", who="grace")
+    result = team.gate()
+    assert not result.passed
+    assert {(f.rule, f.path) for f in result.findings} == {
+        ("MT406", f"signoffs/{CARD}/product-manager.yaml")
+    }
+
+
+def test_without_merge_tree_the_gate_does_not_credit_a_merge(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """git before 2.38 cannot redo a merge (`merge-tree --write-tree`), so the gate cannot
+    tell a merge that resolved a record from one that carried it: exit 2, not a pass."""
+    team, record = _re_signed_on_a_branch(tmp_path)
+    record.write_text(record.read_text(encoding="utf-8") + "# Mallory was here\n", "utf-8")
+    team.commit("Touch Grace's record", who="mallory")
+    team.git("checkout", "-q", "change")
+    team.git("merge", "-q", "--no-edit", "main", who="grace")
+    real = subprocess.run(["which", "git"], capture_output=True, text=True, check=True)
+    shim = tmp_path / "bin"
+    shim.mkdir()
+    (shim / "git").write_text(
+        "#!/bin/sh\n"
+        'for a in "$@"; do [ "$a" = --write-tree ] && '
+        '{ echo "error: unknown option \\`write-tree\'" >&2; exit 129; }; done\n'
+        f'exec {real.stdout.strip()} "$@"\n',
+        encoding="utf-8",
+    )
+    (shim / "git").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{shim}{os.pathsep}{os.environ['PATH']}")
+    result = run(["gate", "--base", "main"], cwd=team.path)
+    assert result.returncode == 2, result.stdout + result.stderr
+    assert "git cannot redo the merge" in result.stderr
+    assert "git 2.38 or later" in result.stderr
+
+
 def test_a_merge_that_resolves_a_record_is_its_authors_work(tmp_path: Path) -> None:
     """The honest path: a conflict in the record that the signer resolves by signing
     again is the signer's own content."""
@@ -487,6 +554,69 @@ def test_a_record_dated_far_ahead_on_the_base_does_not_block_honest_sign_offs(
     team.edit(CARD)
     team.commit("Update the model card", who="ada")
     team.sign_all(CARD, key=mode == "signature")
+    assert team.gate().passed
+
+
+def test_a_base_record_its_signer_did_not_commit_sets_no_bar(tmp_path: Path) -> None:
+    """Author mode: Mallory commits, straight on main, a record that names Grace and is
+    dated a few hours ahead (inside the clock skew the gate allows). Grace did not commit
+    it, so it is no sign-off of hers and its date does not make her honest sign-off of
+    the next change look older."""
+    team = Team(tmp_path / "repo")
+    team.forge(CARD, "product-manager", "grace")
+    record = team.path / "signoffs" / CARD / "product-manager.yaml"
+    ahead = (datetime.now(timezone.utc) + timedelta(hours=12)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    record.write_text(
+        re.sub(r"date: '?[^'\n]*'?", f"date: '{ahead}'", record.read_text("utf-8")), "utf-8"
+    )
+    team.commit("A record in Grace's name", who="mallory")
+    team.branch()
+    team.edit(CARD)
+    team.commit("Update the model card", who="ada")
+    team.sign_all(CARD)
+    assert team.gate().passed
+
+
+@needs_ssh
+def test_removing_the_base_records_does_not_let_old_signatures_back_in(
+    tmp_path: Path, keys: dict[str, Path]
+) -> None:
+    """Version 1 signed in January, version 2 written in March and signed. A record-only
+    change that deletes the card's records needs no sign-off, and leaves the base with no
+    record to compare dates with; the revert to version 1 with its genuine January
+    signatures is still a replay: a sign-off cannot be older than the base's version."""
+    team = Team(tmp_path / "repo", identity="signature", keys=keys)
+    team.branch("v1")
+    team.edit(CARD, "\nVersion 1.\n")
+    team.commit("Version 1", who="ada")
+    for role in CARD_ROLES:
+        team.sign(CARD, role, MEMBER_OF[role], key=True, date="2026-01-05T10:00:00Z")
+    team.commit("Sign version 1", who="ada")
+    v1 = team.git("rev-parse", "HEAD").strip()
+    team.git("checkout", "-q", "main")
+    team.git("merge", "-q", "--ff-only", "v1")
+    team.branch("v2")
+    team.edit(CARD, "\nVersion 2 fixes a dangerous claim.\n")
+    team.commit("Version 2", who="ada")
+    team.git("commit", "-q", "--amend", "--no-edit", "--date=2026-03-01T09:00:00Z", who="ada")
+    for role in CARD_ROLES:
+        team.sign(CARD, role, MEMBER_OF[role], key=True, date="2026-03-02T10:00:00Z")
+    team.commit("Sign version 2", who="ada")
+    team.git("checkout", "-q", "main")
+    team.git("merge", "-q", "--ff-only", "v2")
+    team.git("rm", "-r", "-q", f"signoffs/{CARD}")
+    team.commit("Tidy the sign-off folder", who="mallory")
+    assert team.gate(base="main~1", head="main").passed  # removing records needs nothing
+    team.branch("revert")
+    team.git("checkout", v1, "--", CARD, "signoffs")
+    team.commit("Back to version 1 with its sign-offs", who="mallory")
+    result = team.gate()
+    assert rules_of(result) == {"MT410"}
+    assert all(
+        "before the base's version of" in c.reason and "(2026-03-01)" in c.reason
+        for c in result.rows[0].cells
+    )
+    team.sign_all(CARD, key=True, committer="ada")
     assert team.gate().passed
 
 

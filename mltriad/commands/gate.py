@@ -16,9 +16,9 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from functools import lru_cache
 from pathlib import Path
 
@@ -50,6 +50,7 @@ from mltriad.rules.signoff_rules import (
     SYMLINK,
 )
 from mltriad.signoffs import (
+    CLOCK_SKEW,
     GOVERNED_KINDS,
     SignOff,
     commit_command,
@@ -439,9 +440,59 @@ def _prover(
     gave it (`carried`: the merge made it) was written by nobody in the change."""
     writers = repo.last_writers(base, head, records, policy.signoff_dir)
     writers.update(dict.fromkeys(carried))
+    written = _LastChanges(repo, base, records, policy.signoff_dir)
     if policy.identity == "signature":
-        return _signature_prover(policy, writers, base_tree)
-    return _author_prover(policy, writers, base_tree)
+        check_signature = signature_prover(policy)
+
+        def signed(record: SignOff, member: Member) -> bool:
+            return check_signature(record, member) is None
+
+        replay = Replay(base_tree, policy, written, signed)
+        return _signature_prover(writers, check_signature, replay)
+
+    def committed_by_signer(record: SignOff, member: Member) -> bool:
+        # The commit that last changed the base's record is authored by the member it names.
+        change = written.get(record.path)
+        if change is None:
+            return False
+        author = repo.author(Commit(change[0], ())).author_email
+        return author.lower() == member.email.lower()
+
+    return _author_prover(writers, Replay(base_tree, policy, written, committed_by_signer))
+
+
+Vouch = Callable[[SignOff, Member], bool]
+
+
+class _LastChanges:
+    """The commit that last changed each record, and each record's artifact, on the base,
+    with its author date: read with one git process, when first asked, and only as far
+    back as the oldest record's date (less the clock skew): an artifact last changed
+    before that is older than every record, so it sets no replay bar, and the walk costs
+    what the change's age costs, not the length of the history."""
+
+    def __init__(self, repo: GitRepo, base: str, records: Mapping[str, bytes], signoff_dir: str):
+        self._repo, self._base = repo, base
+        self._paths = set(records)
+        dates = []
+        for path, raw in records.items():
+            where = located(signoff_dir, path)
+            if where is not None:
+                self._paths.add(where[0])
+            record, _ = read_record(path, raw)
+            if record is not None and record.when is not None:
+                dates.append(record.when)
+        self._since = min(dates) - CLOCK_SKEW if dates else None
+        self._found: dict[str, tuple[str, datetime]] | None = None
+
+    def get(self, path: str) -> tuple[str, datetime] | None:
+        if self._found is None:
+            self._found = (
+                {}
+                if self._since is None
+                else self._repo.last_changes(self._paths, self._base, since=self._since)
+            )
+        return self._found.get(path)
 
 
 def _not_in_change(record: SignOff, rule_id: str) -> Problem:
@@ -452,9 +503,7 @@ def _not_in_change(record: SignOff, rule_id: str) -> Problem:
     )
 
 
-def _author_prover(
-    policy: Policy, writers: Mapping[str, Commit | None], base_tree: GitTree
-) -> Prover:
+def _author_prover(writers: Mapping[str, Commit | None], replay: Replay) -> Prover:
     def prove(record: SignOff, member: Member) -> Problem | None:
         writer = writers.get(record.path)
         if writer is None:
@@ -469,61 +518,86 @@ def _author_prover(
             )
         # Commits of a branch that was never merged are in the change once it is merged
         # in: an abandoned version's sign-offs would otherwise count again.
-        return _replayed(record, base_tree, policy)
+        return replay.check(record)
 
     return prove
 
 
 def _signature_prover(
-    policy: Policy, writers: Mapping[str, Commit | None], base_tree: GitTree
+    writers: Mapping[str, Commit | None], check_signature: Prover, replay: Replay
 ) -> Prover:
-    check_signature = signature_prover(policy)
-
     def prove(record: SignOff, member: Member) -> Problem | None:
         if writers.get(record.path) is None:
             return _not_in_change(record, REPLAYED.id)
         problem = check_signature(record, member)
         if problem is not None:
             return problem
-        return _replayed(record, base_tree, policy)
+        return replay.check(record)
 
     return prove
 
 
-def _replayed(record: SignOff, base_tree: GitTree, policy: Policy) -> Problem | None:
-    """A record older than the base's record in its place was restored from history (or
-    merged in from a branch that was never merged). Only a base record that stands as a
-    sign-off there sets the bar: records can change on the base without review (a
-    record-only change needs no sign-off), and a forged date far ahead would otherwise
-    make every later honest sign-off look like a replay."""
-    now = datetime.now(timezone.utc)
-    if record.when is not None and record.when > now + _CLOCK_SKEW:
-        return Problem(
-            REPLAYED.id,
-            f"the record is dated {record.date}, in the future: sign again with the "
-            "machine's clock right",
-        )
-    older = _trusted_base_record(record.path, base_tree, policy, now)
-    mine, theirs = record.when, older.when if older is not None else None
-    if older is not None and mine is not None and theirs is not None and mine < theirs:
-        return Problem(
-            REPLAYED.id,
-            f"the record is dated {record.date}, older than the one "
-            f"on the base branch ({older.date}, by {older.signer}): an earlier "
-            "sign-off restored from history does not count",
-        )
-    return None
+@dataclass
+class Replay:
+    """Whether a record written in the change is an earlier sign-off brought back (restored
+    from history, or merged in from a branch that was never merged). Two bars, neither
+    of which a record-only change can move: the base's record in the same place, when it
+    stands as a sign-off there (`vouch`: committed by its signer, or its signature
+    verifies), and the date the base's version of the artifact was written (a sign-off
+    of a change cannot be older than what the change starts from)."""
 
+    base_tree: GitTree
+    policy: Policy
+    written: _LastChanges
+    vouch: Vouch
 
-_CLOCK_SKEW = timedelta(days=1)
+    def check(self, record: SignOff) -> Problem | None:
+        now = datetime.now(timezone.utc)
+        mine = record.when
+        if mine is not None and mine > now + CLOCK_SKEW:
+            return Problem(
+                REPLAYED.id,
+                f"the record is dated {record.date}, in the future: sign again with the "
+                "machine's clock right",
+            )
+        if mine is None:
+            return None
+        older = _trusted_base_record(record.path, self.base_tree, self.policy, now, self.vouch)
+        if older is not None and older.when is not None and mine < older.when:
+            return Problem(
+                REPLAYED.id,
+                f"the record is dated {record.date}, older than the one "
+                f"on the base branch ({older.date}, by {older.signer}): an earlier "
+                "sign-off restored from history does not count",
+            )
+        written = self._base_version_written(record.artifact, now)
+        if written is not None and mine < written - CLOCK_SKEW:
+            return Problem(
+                REPLAYED.id,
+                f"the record is dated {record.date}, before the base's version of "
+                f"{record.artifact} was written ({written:%Y-%m-%d}): a sign-off restored "
+                "from history does not count; sign again",
+            )
+        return None
+
+    def _base_version_written(self, artifact: str, now: datetime) -> datetime | None:
+        """When the base's version of `artifact` was written (its commit's author date,
+        which rebase keeps); None when the base has no such file or the date is ahead of
+        the clock (a forged date must not block honest sign-offs)."""
+        change = self.written.get(artifact) if self.base_tree.exists(artifact) else None
+        if change is None or change[1] > now + CLOCK_SKEW:
+            return None
+        return change[1]
 
 
 def _trusted_base_record(
-    path: str, base_tree: GitTree, policy: Policy, now: datetime
+    path: str, base_tree: GitTree, policy: Policy, now: datetime, vouch: Vouch
 ) -> SignOff | None:
     """The base's record at `path` when it is a sign-off of the base's version: by a
-    member of its role, for that version's digest, with a signature that verifies in
-    signature mode, and not dated in the future. None otherwise."""
+    member of its role, for that version's digest, proven as the identity mode proves
+    any sign-off (`vouch`: committed by its signer, or a signature that verifies), and
+    not dated in the future. None otherwise: a date that no sign-off stands behind sets
+    no bar, whether it is far ahead or long ago."""
     try:
         raw = base_tree.read_bytes(path) if base_tree.exists(path) else None
     except ParseError:
@@ -531,7 +605,7 @@ def _trusted_base_record(
     if raw is None:
         return None
     older, _ = read_record(path, raw)
-    if older is None or older.when is None or older.when > now + _CLOCK_SKEW:
+    if older is None or older.when is None or older.when > now + CLOCK_SKEW:
         return None
     member = policy.member(older.role, older.signer_email)
     if member is None or not base_tree.exists(older.artifact):
@@ -542,7 +616,7 @@ def _trusted_base_record(
         return None
     if older.digest != current:
         return None
-    if policy.identity == "signature" and signature_prover(policy)(older, member) is not None:
+    if not vouch(older, member):
         return None
     return older
 

@@ -14,6 +14,7 @@ from mltriad.findings import ParseError
 from mltriad.gitrepo import GitRepo
 from mltriad.policy import POLICY_PATH, Member, Policy, read_policy
 from mltriad.signoffs import (
+    CLOCK_SKEW,
     REMOVED,
     SignOff,
     governed_kind,
@@ -121,7 +122,11 @@ def sign_off(root: Path, request: SignRequest) -> SignResult:
         data["note"] = request.note
     target = record_path(policy.signoff_dir, request.path, role.id)
     previous = _existing(snapshot, target)
-    if previous is not None and _same_sign_off(previous, data, request.key is not None):
+    if (
+        previous is not None
+        and _same_sign_off(previous, data, request.key is not None)
+        and not _older_than_its_version(root, previous)
+    ):
         return SignResult(
             target,
             previous.data,
@@ -229,6 +234,20 @@ def _same_sign_off(previous: SignOff, data: dict[str, Any], signing: bool) -> bo
         and previous.note == data.get("note", "")
         and (previous.signature is not None or not signing)
     )
+
+
+def _older_than_its_version(root: Path, record: SignOff) -> bool:
+    """Whether `record` is dated before the committed version of its artifact was written
+    (a record restored from history with the file it signs): the gate refuses such a
+    record as a replay, so signing again must write a new one, not keep it."""
+    if record.when is None:
+        return False
+    try:
+        with GitRepo.open(root) as repo:
+            written = repo.last_changes([record.artifact]).get(record.artifact)
+    except GitError:
+        return False  # no repository or no commit yet: nothing to compare with
+    return written is not None and record.when < written[1] - CLOCK_SKEW
 
 
 def _default_key(root: Path, policy: Policy) -> Path | None:
