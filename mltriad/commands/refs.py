@@ -110,7 +110,10 @@ def pre_push_refs(repo: GitRepo, head: str, env: Mapping[str, str]) -> Refs:
     known = bool(short) and repo.exists(f"refs/remotes/{remote}/{short}")
     if from_ref.strip("0") and (known or not target):
         return Refs(
-            from_ref, head, f"{what}: the remote's commit (PRE_COMMIT_FROM_REF)", f"{remote}/{short}"
+            from_ref,
+            head,
+            f"{what}: the remote's commit (PRE_COMMIT_FROM_REF)",
+            f"{remote}/{short}",
         )
     for candidate in (f"{remote}/HEAD", f"{remote}/main", f"{remote}/master", "main", "master"):
         repo.full_name(candidate, what="default base")  # an ambiguous name is an error
