@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from mltriad.schemas import _PATTERN_HINTS, did_you_mean, schema
-from tests.helpers import CARD, DECISION, EVAL_SET, commit_all, git, make_repo, replace_text, run
+from tests.helpers import CARD, DECISION, EVAL_SET, ROOT, commit_all, git, make_repo, replace_text, run
 
 ROLES = "roles: ml-engineer, product-manager, domain-expert"
 OLD = "decisions/0001-use-logistic-regression.md"
@@ -159,3 +159,67 @@ def test_a_data_file_of_another_size_says_both_possibilities(repo: Path) -> None
         f"or the manifest is wrong (correct it: `sha256sum {path}` and `stat -c %s {path}` "
         "print the right values)"
     ]
+
+
+# -- the documented heading matching is the implemented one ---------------------------------
+MATCHING = (
+    "A heading of any level matches when it contains the entry's words in order, ignoring "
+    "case and punctuation (`&` counts as `and`): `## Known limitations` matches `Limitations`"
+)
+
+
+def _squashed(text: str) -> str:
+    """Text without line breaks, comment marks and heading marks, in lowercase."""
+    return " ".join(text.replace("#", " ").split()).lower()
+
+
+@pytest.mark.parametrize(
+    "where",
+    ["template-repo/base/triad.yaml", "schemas/triad.schema.json", "docs/concepts/artifacts.md"],
+)
+def test_heading_matching_is_described_in_the_same_words_everywhere(where: str) -> None:
+    text = _squashed((ROOT / where).read_text(encoding="utf-8"))
+    assert _squashed(MATCHING) in text, where
+
+
+@pytest.mark.parametrize(
+    ("heading", "entry", "matches"),
+    [
+        ("## Known caveats", "Caveats", True),  # as the documented example
+        ("### CAVEATS", "Caveats", True),  # any level, any case
+        ("Caveats\n-------", "Caveats", True),  # a setext heading
+        ("## Risks & caveats", "Risks, and Caveats", True),
+        ("## Caveats and risks:", "Caveats and Risks", True),
+        ("## Caveat", "Caveats", False),  # words, not prefixes
+        ("## Caveats of scope", "Scope caveats", False),  # in order
+        ("Caveats, in prose", "Caveats", False),  # not a heading
+        ("## Überblick", "überblick", True),  # letters of any script
+        ("## Uberblick", "Überblick", False),
+    ],
+)
+def test_heading_matching_does_what_the_docs_say(
+    repo: Path, heading: str, entry: str, matches: bool
+) -> None:
+    policy = repo / "triad.yaml"
+    policy.write_text(
+        policy.read_text(encoding="utf-8") + f'sections:\n  model-card: ["{entry}"]\n',
+        encoding="utf-8",
+    )
+    card = repo / CARD
+    card.write_text(card.read_text(encoding="utf-8") + f"\n{heading}\n\nText.\n", encoding="utf-8")
+    result = run(["check", CARD], cwd=repo)
+    assert ("MT211" not in result.stdout) is matches, result.stdout
+
+
+def test_a_heading_in_fenced_code_is_not_a_heading(repo: Path) -> None:
+    policy = repo / "triad.yaml"
+    policy.write_text(
+        policy.read_text(encoding="utf-8") + 'sections:\n  model-card: ["Appendix"]\n',
+        encoding="utf-8",
+    )
+    card = repo / CARD
+    card.write_text(
+        card.read_text(encoding="utf-8") + "\n```markdown\n## Appendix\n```\n", encoding="utf-8"
+    )
+    result = run(["check", CARD], cwd=repo)
+    assert "error MT211: the body has no '## Appendix' section" in result.stdout
