@@ -8,7 +8,17 @@ from pathlib import Path
 import pytest
 
 from mltriad.schemas import _PATTERN_HINTS, did_you_mean, schema
-from tests.helpers import CARD, DECISION, EVAL_SET, ROOT, commit_all, git, make_repo, replace_text, run
+from tests.helpers import (
+    CARD,
+    DECISION,
+    EVAL_SET,
+    ROOT,
+    commit_all,
+    git,
+    make_repo,
+    replace_text,
+    run,
+)
 
 ROLES = "roles: ml-engineer, product-manager, domain-expert"
 OLD = "decisions/0001-use-logistic-regression.md"
