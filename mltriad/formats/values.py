@@ -94,11 +94,7 @@ def _instructions(text: str) -> bool:
     """A template's text for a person to replace, not a value: 'list everyone involved in
     the decision', 'YYYY-MM-DD when ...', 'proposed | rejected | ...'."""
     words = text.split()
-    return (
-        "|" in text
-        or "YYYY" in text
-        or (len(words) >= 3 and words[0][:1].islower())
-    )
+    return "|" in text or "YYYY" in text or (len(words) >= 3 and words[0][:1].islower())
 
 
 def is_choice_list(text: str) -> bool:
