@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -19,6 +20,37 @@ KINDS = {
     "eval-set": "eval-set.schema.json",
     "signoff": "signoff.schema.json",
 }
+# The names people type for a kind: the policy's file name, and the kinds' folder names as
+# `paths:` in triad.yaml spells them.
+ALIASES = {
+    "triad": "policy",
+    "triad.yaml": "policy",
+    "model-cards": "model-card",
+    "decisions": "decision",
+    "eval-sets": "eval-set",
+    "signoffs": "signoff",
+}
+SCHEMA_NAMES = (*KINDS, *ALIASES)
+
+
+# Where `mltriad init` writes the schemas for editors, and the comment that points a YAML
+# file at one. yaml-language-server (VS Code's YAML extension, and other editors' YAML
+# language servers) reads it; its paths are relative to the file. It does not read the
+# front matter of Markdown files, so model cards and decision records get none.
+EDITOR_SCHEMAS = ".mltriad/schemas"
+
+
+def modeline(path: str, kind: str) -> str:
+    """'# yaml-language-server: $schema=../.mltriad/schemas/eval-set.schema.json' for the
+    repository-relative YAML file `path` of `kind`."""
+    target = posixpath.relpath(f"{EDITOR_SCHEMAS}/{KINDS[kind]}", posixpath.dirname(path) or ".")
+    return f"# yaml-language-server: $schema={target}"
+
+
+def kind_named(name: str) -> str:
+    """The kind a name people type means: 'triad' -> 'policy', 'eval-sets' -> 'eval-set'."""
+    return ALIASES.get(name, name)
+
 
 MISSING_PROPERTY = define(
     "MT101",
