@@ -17,8 +17,12 @@ MARKDOWN_KINDS = ("model-card", "decision")
 _DECISION_NUMBER = re.compile(r"^(\d{1,5})[-_]")
 # Files that live among decision records but are not records (MADR, with its template
 # variants adr-template-minimal.md, adr-template-bare.md, ...; adr-tools; log4brains).
+# index.md, README.md, and templates: template.md, adr-template.md, madr-template-bare.md,
+# 0000-template.md (but 0003-choose-a-template.md is a record).
 _NOT_RECORDS = re.compile(
-    r"^(index|readme|template|adr-template(-[a-z0-9-]+)?|\d+-template)\.md$", re.IGNORECASE
+    r"^(index|readme|template(-[a-z0-9-]+)?|[a-z][a-z0-9-]*-template(-[a-z0-9-]+)?|\d+-template)"
+    r"\.md$",
+    re.IGNORECASE,
 )
 
 

@@ -20,6 +20,7 @@ from mltriad import __version__, console
 from mltriad.console import default_format, emit, guarded, repo_root
 from mltriad.errors import EXIT_FINDINGS, EXIT_OK, MltriadError
 from mltriad.report import FORMATS
+from mltriad.schemas import SCHEMA_NAMES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -131,18 +132,21 @@ def check(paths: tuple[str, ...], fmt: str | None, output: str | None) -> int:
 @click.argument(
     "kind",
     required=False,
-    type=click.Choice(["policy", "model-card", "decision", "eval-set", "signoff"]),
+    type=click.Choice(SCHEMA_NAMES, case_sensitive=False),
 )
 @handle_errors
 def schema(kind: str | None) -> int:
     """Print the JSON Schema of KIND (or list the kinds and their schema ids).
 
-    Editors can use these for completion and hover help, for example with the YAML
-    language server's `# yaml-language-server: $schema=...` comment.
+    KIND is policy (also triad), model-card, decision, eval-set or signoff; the folder
+    names of `paths:` (model-cards, decisions, eval-sets, signoffs) work too. Editors use
+    these for completion and hover help: `mltriad init` writes them to .mltriad/schemas/
+    and points the YAML files at them (`# yaml-language-server: $schema=...`).
 
     \b
     Examples:
       mltriad schema model-card > model-card.schema.json
+      mltriad schema triad
       mltriad schema
     """
     from mltriad import schemas
@@ -151,7 +155,7 @@ def schema(kind: str | None) -> int:
         for name in schemas.KINDS:
             click.echo(f"{name:<11} {schemas.schema(name)['$id']}")
         return EXIT_OK
-    click.echo(schemas.schema_text(kind).rstrip("\n"))
+    click.echo(schemas.schema_text(schemas.kind_named(kind.lower())).rstrip("\n"))
     return EXIT_OK
 
 

@@ -30,10 +30,13 @@ def guarded(
         return run() or EXIT_OK
     except MltriadError as exc:
         if isinstance(exc, ConfigError) and exc.findings:
+            # Each problem once, at its line; then what to do, without repeating the first.
             from mltriad.report.text import line
 
             for f in exc.findings:
                 _say(line(f))
+            _say(f"mltriad: error: {exc.after_findings()}")
+            return exc.exit_code
         _say(f"mltriad: error: {exc.render()}")
         return exc.exit_code
     except passthrough:

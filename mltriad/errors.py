@@ -47,10 +47,27 @@ class ConfigError(MltriadError):
     """triad.yaml is missing, unreadable or invalid; `findings` locates each problem."""
 
     findings: list[Any]
+    # Where that triad.yaml is, when it is not the working tree's ("the base commit ...").
+    source: str
 
     def __init__(self, message: str, **kwargs: Any) -> None:
         super().__init__(message, **kwargs)
         self.findings = []
+        self.source = ""
+
+    def after_findings(self) -> str:
+        """The closing line once `findings` were shown, each at its line: what to do,
+        without repeating the first of them."""
+        count = len(self.findings)
+        problems = "a problem" if count == 1 else f"{count} problems"
+        where = f" in the {self.source}" if self.source else ""
+        if self.source:
+            return (
+                f"{self.path or 'triad.yaml'}{where} has {problems} (above), so it cannot be "
+                "used. The gate reads the policy from the base branch, never from the "
+                "change: fix triad.yaml there first."
+            )
+        return f"{self.path or 'triad.yaml'} has {problems} (above); fix it and run again."
 
 
 class GitError(MltriadError):

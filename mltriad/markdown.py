@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from mltriad.values import placeholder
 
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
-_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_NOT_ALNUM = re.compile(r"[\W_]+")  # letters and digits of any script are kept
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)[ \t]*$")
 _HEADING = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.+?)[ \t]*#*[ \t]*$")
 
@@ -27,7 +27,8 @@ def classify_lines(lines: Iterable[str]) -> Iterator[tuple[str, bool]]:
 
 
 def normal(text: str) -> str:
-    text = text.lower().replace("&", " and ")
+    """A heading's words: case folded, `&` read as `and`, punctuation dropped."""
+    text = text.casefold().replace("&", " and ")
     return " ".join(_NOT_ALNUM.sub(" ", text).split())
 
 
@@ -49,6 +50,10 @@ def headings(body: str) -> list[str]:
 
 
 def has_section(found: list[str], alternatives: tuple[str, ...]) -> bool:
+    """Whether a heading of any level contains, as whole words in order, the words of one
+    of `alternatives`, ignoring case and punctuation (`&` is `and`): `## Known limitations`
+    has the section `Limitations`, `## Bias, risks & limitations` has
+    `Bias, Risks, and Limitations`."""
     normals = [f" {normal(h)} " for h in found]
     return any(f" {normal(alt)} " in h for alt in alternatives for h in normals)
 

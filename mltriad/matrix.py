@@ -454,3 +454,38 @@ def changed_since(before: Snapshot, after: Snapshot, policy: Policy) -> list[Req
         change = "added" if old is None else "removed" if new is None else "modified"
         needs.append(requirement(policy, kind, path, change, new, old))
     return needs
+
+
+@dataclass(frozen=True)
+class Wait:
+    """Who a set of sign-offs waits on: the people who may sign as `role` (none: nobody
+    can, the role has no members) and the artifacts that need it, in order."""
+
+    role: str
+    signers: tuple[Member, ...]
+    artifacts: tuple[str, ...]
+
+    @property
+    def names(self) -> str:
+        """'Grace Hopper', or 'Ada Lovelace or Alan Turing' when any of them may sign."""
+        return " or ".join(m.name for m in self.signers)
+
+
+def waiting_on(rows: Sequence[Row]) -> list[Wait]:
+    """Who must act next: one entry per person (or set of people who may sign) and role,
+    with every artifact that waits on them, then the roles nobody can sign for."""
+    waits: dict[tuple[tuple[Member, ...], str], list[str]] = {}
+    nobody: dict[str, list[str]] = {}
+    for row in rows:
+        for cell in row.cells:
+            if cell.signed:
+                continue
+            if cell.rule == NO_SIGNER.id or not cell.may_sign:
+                nobody.setdefault(cell.role, []).append(row.artifact)
+            else:
+                waits.setdefault((cell.may_sign, cell.role), []).append(row.artifact)
+    found = [
+        Wait(role, signers, tuple(dict.fromkeys(paths))) for (signers, role), paths in waits.items()
+    ]
+    found += [Wait(role, (), tuple(dict.fromkeys(paths))) for role, paths in nobody.items()]
+    return found

@@ -434,6 +434,7 @@ def base_policy(snapshot: Snapshot) -> Policy:
             "the change; fix triad.yaml there first.",
         )
         error.findings = exc.findings
+        error.source = snapshot.label
         raise error from None
 
 

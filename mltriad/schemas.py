@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 from collections.abc import Callable, Iterator
 from datetime import date
@@ -19,6 +20,37 @@ KINDS = {
     "eval-set": "eval-set.schema.json",
     "signoff": "signoff.schema.json",
 }
+# The names people type for a kind: the policy's file name, and the kinds' folder names as
+# `paths:` in triad.yaml spells them.
+ALIASES = {
+    "triad": "policy",
+    "triad.yaml": "policy",
+    "model-cards": "model-card",
+    "decisions": "decision",
+    "eval-sets": "eval-set",
+    "signoffs": "signoff",
+}
+SCHEMA_NAMES = (*KINDS, *ALIASES)
+
+
+# Where `mltriad init` writes the schemas for editors, and the comment that points a YAML
+# file at one. yaml-language-server (VS Code's YAML extension, and other editors' YAML
+# language servers) reads it; its paths are relative to the file. It does not read the
+# front matter of Markdown files, so model cards and decision records get none.
+EDITOR_SCHEMAS = ".mltriad/schemas"
+
+
+def modeline(path: str, kind: str) -> str:
+    """'# yaml-language-server: $schema=../.mltriad/schemas/eval-set.schema.json' for the
+    repository-relative YAML file `path` of `kind`."""
+    target = posixpath.relpath(f"{EDITOR_SCHEMAS}/{KINDS[kind]}", posixpath.dirname(path) or ".")
+    return f"# yaml-language-server: $schema={target}"
+
+
+def kind_named(name: str) -> str:
+    """The kind a name people type means: 'triad' -> 'policy', 'eval-sets' -> 'eval-set'."""
+    return ALIASES.get(name, name)
+
 
 MISSING_PROPERTY = define(
     "MT101",
@@ -529,7 +561,9 @@ def _message(error: Any, extra: str | None = None) -> str:
     if v == "const":
         return f"{where} must be {_show(error.validator_value)}"
     if v in ("pattern", "format", "propertyNames"):
-        hint = error.schema.get("x-hint") or error.schema.get("description", "")
+        hint = error.schema.get("x-hint") or _PATTERN_HINTS.get(
+            str(error.schema.get("pattern", "")), ""
+        )
         if v == "format":
             hint = {"date": "write it as YYYY-MM-DD"}.get(error.validator_value, hint)
         if v == "propertyNames":
@@ -560,6 +594,33 @@ def _message(error: Any, extra: str | None = None) -> str:
     return f"{where}: {error.message}"
 
 
+# What each pattern of the schemas asks for, in words (a schema's description is what the
+# field is for, not how to write it, so it is never the hint).
+_PATTERN_HINTS = {
+    "^[a-z][a-z0-9]*(-[a-z0-9]+)*$": "use lowercase words joined by dashes, such as 'ml-engineer'",
+    "^[a-z0-9][a-z0-9]*(-[a-z0-9]+)*$": "use lowercase letters and digits joined by dashes, "
+    "such as 'fraud-detector'",
+    "^[0-9a-f]{64}$": "write the file's SHA-256, 64 lowercase hexadecimal digits as "
+    "`sha256sum` prints them",
+    "^sha256:[0-9a-f]{64}$": "write it as sha256: and 64 lowercase hexadecimal digits "
+    "(`mltriad digest` prints it)",
+    "^(removed:)?sha256:[0-9a-f]{64}$": "write it as sha256: and 64 lowercase hexadecimal digits",
+    "^[^@\\s]+@[^@\\s]+$": "write an email address, such as ada@example.org",
+    "^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+)+$": "write it as owner/name, such as org/fraud-models",
+    "^[A-Za-z0-9_-]+$": "use letters, digits, dashes and underscores only",
+    "^([a-z]{2,3}([-_][A-Za-z0-9]{2,8})*|multilingual|code)$": "use an ISO 639 language "
+    "code, such as en or pt-BR",
+    "^-----BEGIN SSH SIGNATURE-----": "paste the whole armored signature that "
+    "`mltriad signoff --key` writes",
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?([Zz]|[+-][0-9]"
+    "{2}:?[0-9]{2})?)?$": "write an ISO 8601 date or date-time, such as 2026-06-01 or "
+    "2026-06-01T12:00:00Z",
+    "^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\\.com|"
+    "sk-ecdsa-sha2-nistp256@openssh\\.com) [A-Za-z0-9+/=]+( .*)?$": "paste the public key "
+    "line as an allowed_signers file has it: `ssh-ed25519 AAAA...`",
+}
+
+
 def _show(value: Any) -> str:
     """A value as the YAML it came from says it: 'text', null, true, 0.5, [a, b]."""
     if isinstance(value, str):
@@ -581,9 +642,14 @@ def _describe(value: Any) -> str:
     return "a mapping"
 
 
+def _spelling(word: str) -> str:
+    """A name as typed, with case, spaces, dashes and underscores made alike."""
+    return "_".join(word.replace("-", " ").replace("_", " ").lower().split())
+
+
 def did_you_mean(word: str, choices: list[str]) -> str | None:
-    normal = {c.replace("-", "_").lower(): c for c in choices}
-    key = word.replace("-", "_").lower()
+    normal = {_spelling(c): c for c in choices}
+    key = _spelling(word)
     if key in normal and normal[key] != word:
         return normal[key]
     import difflib  # only a finding's suggestion needs it, never a valid file

@@ -701,3 +701,90 @@ def test_the_workflow_in_the_guide_is_valid_and_holds_the_five_lines(tmp_path: P
     assert _workflow_problems(workflow, zizmor=False) == ""
     events = yaml.safe_load(workflow_text)[True]  # YAML 1.1 reads the key `on` as true
     assert set(events) == {"pull_request", "merge_group"}
+
+
+# Every workflow the docs show, as zizmor's strictest persona reads it -----------------------
+
+# mltriad's own action is shown at its release tag: its release commit is not known when the
+# docs are written, and the guide's tip says to pin it to that commit. Every other action
+# must be pinned to a full commit SHA.
+_DOCS_ZIZMOR_CONFIG = """\
+rules:
+  unpinned-uses:
+    config:
+      policies:
+        "mltriad/mltriad": ref-pin
+        "*": hash-pin
+"""
+# Steps shown on their own run inside the smallest workflow zizmor has nothing to say about.
+_STEPS_WORKFLOW = """\
+name: docs-example
+on:
+  pull_request:
+permissions:
+  contents: read
+concurrency:
+  group: ${{{{ github.workflow }}}}-${{{{ github.ref }}}}
+  cancel-in-progress: true
+jobs:
+  example:
+    name: example
+    runs-on: ubuntu-latest
+    timeout-minutes: 15
+    steps:
+{steps}"""
+
+
+def _docs_workflow_blocks() -> list[tuple[str, str]]:
+    """(where, workflow text) for every YAML block in README.md and docs/ with a `uses:`."""
+    found = []
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        for i, block in enumerate(re.findall(r"```ya?ml\n(.*?)```", text, flags=re.DOTALL)):
+            if not re.search(r"^\s*(?:- )?uses: ", block, flags=re.MULTILINE):
+                continue
+            data = yaml.safe_load(block)
+            workflow = _STEPS_WORKFLOW.format(steps=block) if isinstance(data, list) else block
+            found.append((f"{page.relative_to(ROOT)} block {i + 1}", workflow))
+    return found
+
+
+def test_the_docs_show_workflows_with_actions_pinned_by_commit() -> None:
+    blocks = _docs_workflow_blocks()
+    assert len(blocks) >= 6  # README, the Action guide's four, the site guide's one
+    uses = [
+        line.split("uses:", 1)[1].strip()
+        for _, text in blocks
+        for line in text.splitlines()
+        if re.match(r"^\s*(?:- )?uses: ", line)
+    ]
+    for ref in uses:
+        if not ref.startswith("mltriad/mltriad@"):
+            assert re.fullmatch(r"[\w.-]+/[\w./-]+@[0-9a-f]{40} # v\d+\.\d+\.\d+", ref), ref
+
+
+@pytest.mark.parametrize("where", [w for w, _ in _docs_workflow_blocks()])
+def test_each_workflow_in_the_docs_has_no_zizmor_findings(where: str, tmp_path: Path) -> None:
+    [text] = [t for w, t in _docs_workflow_blocks() if w == where]
+    workflow = tmp_path / "workflow.yml"
+    workflow.write_text(text, encoding="utf-8")
+    config = tmp_path / "zizmor.yml"
+    config.write_text(_DOCS_ZIZMOR_CONFIG, encoding="utf-8")
+    done = subprocess.run(
+        [
+            tool("zizmor"),
+            "--offline",
+            "--persona",
+            "pedantic",
+            "--config",
+            str(config),
+            str(workflow),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, f"{where}:\n{text}\n{done.stdout}{done.stderr}"
+    assert "No findings" in done.stdout
+    assert _workflow_problems(workflow, zizmor=False) == ""  # GitHub's workflow schema

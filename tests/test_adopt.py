@@ -383,3 +383,90 @@ def test_an_adopted_card_edited_since_is_left_alone_when_adopting_again(tmp_path
     assert again.exit_code == 0, again.output
     assert "adopted before" in again.output
     assert card.read_text(encoding="utf-8") == edited
+
+
+# --- MADR template placeholders left in real records, and templates beside them -----------
+BRACED = (
+    "---\nstatus: { accepted }\ndate: { 2024-05-02 }\ndeciders: { Ann, Bob }\n"
+    "consulted: {list everyone whose opinions are sought (typically subject-matter experts)}\n"
+    "---\n# Use Postgres\n\n## Context and Problem Statement\n\nWe need a database.\n\n"
+    "## Considered Options\n\n* Postgres\n* MySQL\n\n## Decision Outcome\n\nPostgres.\n"
+)
+UNTITLED = (
+    "---\nstatus: accepted\ndate: 2024-06-01\ndecision-makers: [Ann]\n---\n"
+    "# {short title of solved problem and solution}\n\n## Context and Problem Statement\n\n"
+    "We need a queue.\n\n## Considered Options\n\n* Kafka\n* RabbitMQ\n\n"
+    "## Decision Outcome\n\nKafka.\n"
+)
+# MADR's template with a colon inside its braces: not YAML at all.
+BROKEN_TEMPLATE = (
+    "---\nstatus: {proposed | accepted | superseded by [ADR-0005](0005-example.md)}\n"
+    "date: {YYYY-MM-DD when the decision was last updated}\n"
+    "decision-makers: {list everyone involved in the decision: names}\n---\n"
+    "# {short title of solved problem and solution}\n\n## Context and Problem Statement\n"
+)
+
+
+def test_values_left_in_a_templates_braces_are_read_inside(tmp_path: Path) -> None:
+    record = write(tmp_path, "adr/0001-use-postgres.md", BRACED)
+    result = run(["adopt", "adr"], cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    text = record.read_text(encoding="utf-8")
+    assert text.startswith(
+        "---\nstatus: accepted  # was: {accepted}\n"
+        "date: 2024-05-02  # was: {2024-05-02}\n"  # the record's date, not today's
+        "decision-makers: [Ann, Bob]  # was: {Ann, Bob}\n"
+        # a template's instructions are not a value: check reports them (MT601)
+        "consulted: {list everyone whose opinions are sought (typically subject-matter "
+        "experts)}\n"
+    )
+    data = front_matter(record)
+    assert (data["status"], data["date"], data["decision-makers"]) == (
+        "accepted",
+        "2024-05-02",
+        ["Ann", "Bob"],
+    )
+    assert "status '{accepted}' written as 'accepted'" in result.stdout
+    assert "date '{2024-05-02}' written as 2024-05-02" in result.stdout
+    assert text.endswith(BRACED.split("---\n", 2)[2])  # the text is kept byte for byte
+
+
+def test_a_numbered_record_with_the_templates_title_is_adopted_with_a_fill_in(
+    tmp_path: Path,
+) -> None:
+    record = write(tmp_path, "adr/0002-use-kafka-for-events.md", UNTITLED)
+    result = run(["adopt", "adr"], cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert result.stdout.startswith(
+        "adopted     adr/0002-use-kafka-for-events.md: MADR front matter; FILL-IN: title, "
+    )
+    assert (
+        "title: Use kafka for events  # FILL-IN the record's title; its heading is still "
+        "'{short title of solved problem and solution}'\n"
+    ) in record.read_text(encoding="utf-8")
+    checked = run(["check", "adr/0002-use-kafka-for-events.md"], cwd=tmp_path)
+    assert "5:32: error MT601: suggested value not confirmed yet" in checked.stdout
+
+
+def test_templates_with_invalid_yaml_are_skipped_and_a_real_folder_adopts_with_exit_0(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path, "adr/0001-use-postgres.md", BRACED)
+    write(tmp_path, "adr/0002-use-kafka-for-events.md", UNTITLED)
+    for name in ("adr-template.md", "template.md", "madr-template.md", "adr-template-bare.md"):
+        write(tmp_path, f"adr/{name}", BROKEN_TEMPLATE)
+    result = run(["adopt", "adr"], cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    for name in ("adr-template-bare.md", "adr-template.md", "madr-template.md", "template.md"):
+        assert f"skipped     adr/{name}: a template of the decision log, not a record\n" in (
+            result.stdout
+        )
+    assert "Adopted 2 file(s); 0 unchanged, 4 skipped, 0 not adopted." in result.stdout
+    assert (tmp_path / "adr" / "template.md").read_text(encoding="utf-8") == BROKEN_TEMPLATE
+    again = run(["adopt", "adr"], cwd=tmp_path)
+    assert again.returncode == 0 and "Adopted 0 file(s); 2 unchanged, 4 skipped" in again.stdout
+    # A record (not a template) whose YAML is broken is still not adopted: exit 1.
+    write(tmp_path, "adr/0003-choose-a-template.md", BROKEN_TEMPLATE)
+    broken = run(["adopt", "adr"], cwd=tmp_path)
+    assert broken.returncode == 1
+    assert "not adopted adr/0003-choose-a-template.md: invalid YAML" in broken.stdout

@@ -34,6 +34,12 @@ from tests.helpers import (
 
 BASE_FILES = {
     ".github/CODEOWNERS",
+    ".mltriad/schemas/decision.schema.json",
+    ".mltriad/schemas/eval-set.schema.json",
+    ".mltriad/schemas/model-card.schema.json",
+    ".mltriad/schemas/signoff.schema.json",
+    ".mltriad/schemas/triad.schema.json",
+    ".vscode/settings.json",
     ".github/workflows/mltriad.yml",
     ".gitignore",
     ".pre-commit-config.yaml",

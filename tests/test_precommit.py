@@ -489,6 +489,92 @@ def test_a_first_push_of_another_branch_gates_that_branch(
     assert re.search(rf"{re.escape(CARD)}:\d+:\d+: error MT401", refused.stdout), refused.stdout
 
 
+def _sign_all(repo: Path) -> None:
+    for role, (name, email) in SIGNERS.items():
+        signed = run(["signoff", CARD, "--role", role, "--name", name, "--email", email], cwd=repo)
+        assert signed.returncode == 0, signed.stdout + signed.stderr
+        commit_all(repo, f"Sign off as {role}", author=(name, email))
+
+
+def _edit_card(repo: Path, line: str) -> None:
+    card = repo / CARD
+    card.write_text(card.read_text(encoding="utf-8") + f"\n{line}\n", encoding="utf-8")
+    commit_all(repo, line)
+
+
+def _on_remote(repo: Path, branch: str) -> str:
+    return git(repo, "ls-remote", "origin", f"refs/heads/{branch}").split("\t")[0].strip()
+
+
+@pytest.mark.slow
+def test_each_push_gates_the_ref_it_pushes_not_the_checked_out_branch(
+    hook_repo: HookRepo, tmp_path: Path
+) -> None:
+    """Through real `git push` and pre-commit's installed pre-push hook: first pushes (the
+    root commit included, so pre-commit sets no to-ref) and later ones, of the checked-out
+    branch and of another, blocked and passing."""
+    origin = tmp_path / "origin.git"
+    git(tmp_path, "init", "-q", "--bare", "-b", "main", origin.name)
+    repo = make_repo(tmp_path / "repo", EXAMPLE_REPO, commit=False)
+    write_config(repo, hook_repo, "mltriad-check", "mltriad-gate")
+    commit_all(repo, "Add the artifacts and the hooks")
+    git(repo, "remote", "add", "origin", origin.as_uri())
+    installed = pre_commit("install", "--install-hooks", "--hook-type", "pre-push", cwd=repo)
+    assert installed.returncode == 0, installed.stdout
+    git(repo, "checkout", "-q", "-b", "feature")
+    _edit_card(repo, "An unsigned edit.")
+
+    # First push, the checked-out branch, blocked: compared with main, not with itself.
+    refused = push(repo, "feature")
+    assert refused.returncode != 0
+    assert re.search(rf"{re.escape(CARD)}:\d+:\d+: error MT401", refused.stdout), refused.stdout
+    assert _on_remote(repo, "feature") == ""
+    # First push, another branch, passing although the checked-out one is blocked.
+    first = push(repo, "main")
+    assert first.returncode == 0, first.stdout
+    assert _on_remote(repo, "main") == git(repo, "rev-parse", "main").strip()
+    git(repo, "fetch", "-q", "origin")
+
+    _sign_all(repo)
+    git(repo, "branch", "signed")  # every role signed this version
+    _edit_card(repo, "Edited after the sign-offs.")  # the checked-out branch: stale again
+
+    # Later push, another branch, passing: `signed` is gated, not the stale HEAD.
+    passed = push(repo, "signed")
+    assert passed.returncode == 0, passed.stdout
+    assert re.search(r"mltriad gate\.+Passed", passed.stdout)
+    assert _on_remote(repo, "signed") == git(repo, "rev-parse", "signed").strip()
+    # Later push, the checked-out branch, blocked: its sign-offs are stale.
+    refused = push(repo, "feature")
+    assert refused.returncode != 0
+    assert re.search(rf"signoffs/{re.escape(CARD)}/[-a-z]+\.yaml:1:1: error MT402", refused.stdout)
+    assert _on_remote(repo, "feature") == ""
+    # Later push, another branch, blocked, from a branch that would pass.
+    git(repo, "checkout", "-q", "signed")
+    refused = push(repo, "feature")
+    assert refused.returncode != 0 and "MT402" in refused.stdout, refused.stdout
+    assert _on_remote(repo, "feature") == ""
+
+    # A ref the remote already has is compared with the remote's commit of it: the push
+    # judges the commits it adds. Here `feature` reached the remote without the hook; a
+    # later push that adds a notes file only is not blocked by what is already there,
+    # and one that edits the card again is.
+    git(repo, "checkout", "-q", "feature")
+    skipped = offline_git(repo, "push", "--no-verify", "origin", "feature")
+    assert skipped.returncode == 0, skipped.stdout
+    git(repo, "fetch", "-q", "origin")
+    (repo / "NOTES.md").write_text("Notes, not an artifact.\n", encoding="utf-8")
+    commit_all(repo, "Only notes")
+    passed = push(repo, "feature")
+    assert passed.returncode == 0, passed.stdout
+    assert _on_remote(repo, "feature") == git(repo, "rev-parse", "feature").strip()
+    git(repo, "fetch", "-q", "origin")
+    _edit_card(repo, "Yet another unsigned edit.")
+    refused = push(repo, "feature")
+    assert refused.returncode != 0 and "MT402" in refused.stdout, refused.stdout
+    assert _on_remote(repo, "feature") != git(repo, "rev-parse", "feature").strip()
+
+
 def test_init_hooks_local_runs_offline_with_the_installed_mltriad(tmp_path: Path) -> None:
     """`mltriad init --hooks local`: nothing to download, the installed mltriad runs."""
     done = run(["init", "--example", "--hooks", "local", "demo"], cwd=tmp_path)

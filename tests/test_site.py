@@ -113,15 +113,52 @@ def test_the_site_names_the_commit_it_was_built_from(demo: Path, tmp_path: Path)
     assert collect(outside).commit is None
 
 
-def test_failure_modes_are_ordered_by_cost() -> None:
+def test_failure_modes_are_ordered_by_priority_then_cost() -> None:
     table = failure_modes_table(
         [
-            {"name": "cheap", "cost": "low"},
-            {"name": "ruinous", "cost": "critical"},
-            {"name": "costly", "cost": "high"},
+            {"name": "unranked-costly", "cost": "critical"},
+            {"name": "second", "cost": "low", "priority": 2},
+            {"name": "first", "cost": "low", "priority": 1},
+            {"name": "second-but-costlier", "cost": "high", "priority": 2},
+            {"name": "unranked-cheap", "cost": "low"},
         ]
     )
-    assert table.index("ruinous") < table.index("costly") < table.index("cheap")
+    order = ["first", "second-but-costlier", "second", "unranked-costly", "unranked-cheap"]
+    positions = [table.index(f">{name}<") for name in order]
+    assert positions == sorted(positions)
+
+
+def test_the_overview_lists_who_must_act_next(demo: Path) -> None:
+    home = pages_of(demo)["triad/index.md"]
+    assert "## Who must act next" in home
+    section = home[home.index("## Who must act next") : home.index("## Models")]
+    items = re.findall(r"<li>(.*?)</li>", section)
+    # As `mltriad status --all` says it: one line per person and role, with the artifacts.
+    status = run(["status", "--all"], cwd=demo)
+    waiting = [line for line in status.stdout.splitlines() if line.startswith("Waiting on: ")]
+    assert waiting and len(items) == len(waiting)
+    for item, line in zip(items, waiting, strict=True):
+        who, _, paths = line.removeprefix("Waiting on: ").partition(" for ")
+        name, role = who.rsplit(" (", 1)
+        assert item.startswith(f"<strong>{name}</strong> ({role.rstrip(')')}): <a href=")
+        assert item.count("<a href=") == len(paths.split(", "))
+
+
+def test_the_label_specification_links_to_its_page(demo: Path) -> None:
+    page = pages_of(demo)["triad/eval-sets/fraud-holdout.md"]
+    assert (
+        '<a href="../../../labels/fraud-holdout/"><code>docs/labels/fraud-holdout.md</code></a>'
+    ) in page
+    manifest = demo / "eval-sets" / "fraud-holdout.yaml"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace(
+            "label_spec: docs/labels/fraud-holdout.md", "label_spec: LABELS.md"
+        ),
+        encoding="utf-8",
+    )
+    (demo / "LABELS.md").write_text("# Labels\n", encoding="utf-8")  # not published
+    page = pages_of(demo)["triad/eval-sets/fraud-holdout.md"]
+    assert "<code>LABELS.md</code>" in page and 'href="../../../LABELS' not in page
 
 
 def test_what_a_user_wrote_is_escaped(repo: Path) -> None:
@@ -260,6 +297,39 @@ def test_init_example_builds_strictly_as_written(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
+def test_the_home_page_of_init_example_links_the_triad_pages(tmp_path: Path) -> None:
+    assert run(["init", "--example", "demo"], cwd=tmp_path).returncode == 0
+    result = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", "demo/mkdocs.yml"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    site = tmp_path / "demo" / "site"
+    parser = _Links()
+    parser.feed((site / "index.html").read_text(encoding="utf-8"))
+    assert {
+        "triad/",
+        "triad/#models",
+        "triad/decisions/",
+        "triad/eval-sets/",
+        "triad/signoffs/",
+    } <= set(parser.hrefs)
+    pages = [site / "index.html", *sorted((site / "triad").rglob("*.html"))]
+    assert broken_links(site, pages) == []
+    eval_set = (site / "triad" / "eval-sets" / "fraud-holdout" / "index.html").read_text(
+        encoding="utf-8"
+    )
+    assert 'href="../../../labels/fraud-holdout/"' in eval_set
+    assert (site / "labels" / "fraud-holdout" / "index.html").is_file()
+    overview = (site / "triad" / "index.html").read_text(encoding="utf-8")
+    assert "Who must act next" in overview and "Katherine Johnson" in overview
+
+
+@pytest.mark.slow
 @pytest.mark.parametrize("directory_urls", [True, False])
 def test_example_site_builds_strictly_with_working_links(demo: Path, directory_urls: bool) -> None:
     extra = "" if directory_urls else "use_directory_urls: false\n"
@@ -337,6 +407,23 @@ def test_options_and_an_explicit_nav(demo: Path) -> None:
     )
     config = f"site_name: Payments ML\n{extra}"
     (demo / "mkdocs.yml").write_text(config, encoding="utf-8")
+    # The home page init wrote links the section where it was: a strict build names each
+    # link the move breaks, until the home page follows it.
+    moved = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict"],
+        cwd=demo,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert moved.returncode == 1
+    assert "Doc file 'index.md' contains a link 'triad/signoffs.md'" in moved.stderr
+    index_md = demo / "docs" / "index.md"
+    index_md.write_text(
+        index_md.read_text(encoding="utf-8").replace("](triad/", "](governance/"),
+        encoding="utf-8",
+    )
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict"],
         cwd=demo,
@@ -365,7 +452,8 @@ def test_many_models_keep_the_navigation_short(demo: Path) -> None:
     signoffs = (site / "triad" / "signoffs" / "index.html").read_text(encoding="utf-8")
     assert "models/model-3/" not in signoffs.split('role="main"')[0]  # not in the menu
     home = (site / "triad" / "index.html").read_text(encoding="utf-8")
-    assert home.count('href="models/model-') == NAV_LIMIT
+    models = home.split('id="models"', 1)[1]  # the table; "who must act next" links them too
+    assert models.count('href="models/model-') == NAV_LIMIT
     assert broken_links(site, sorted((site / "triad").rglob("*.html"))) == []
 
 

@@ -21,9 +21,11 @@ from mltriad.artifacts import (
     digest_bytes,
 )
 from mltriad.commands.hooks import local_config_text
+from mltriad.data import data_dir
 from mltriad.errors import MltriadError
 from mltriad.files import write_file
 from mltriad.gitrepo import init_repository, toplevel
+from mltriad.schemas import EDITOR_SCHEMAS, KINDS
 from mltriad.templates import (
     APPENDED,
     CREATED,
@@ -41,6 +43,14 @@ README_HEADING = "How the triad works in this repository"
 
 
 PRE_COMMIT_CONFIG = ".pre-commit-config.yaml"
+# VS Code's workspace settings: the YAML extension's schema for each kind of YAML file,
+# sign-off records included (they carry no modeline: `mltriad signoff` writes them).
+VSCODE_SETTINGS = ".vscode/settings.json"
+YAML_SCHEMAS = {
+    f"{EDITOR_SCHEMAS}/{KINDS['policy']}": ["triad.yaml"],
+    f"{EDITOR_SCHEMAS}/{KINDS['eval-set']}": ["eval-sets/**/*.yaml"],
+    f"{EDITOR_SCHEMAS}/{KINDS['signoff']}": ["signoffs/**/*.yaml"],
+}
 
 
 @dataclass(frozen=True)
@@ -91,7 +101,17 @@ _SKIP_HINTS = {
     GITLAB_JOB_FILE: "compare it with a fresh `mltriad init --ci gitlab` to pick up changes",
     ".gitlab-ci.yml": "your pipeline, never overwritten: add the job mltriad-gate to it with "
     f"`include: [{{local: {GITLAB_JOB_FILE}}}]`",
+    VSCODE_SETTINGS: "your editor settings, never rewritten: for completion and hover help "
+    f'in YAML files, add "yaml.schemas": {json.dumps(YAML_SCHEMAS)} to it',
 }
+for _name in KINDS.values():  # the schemas init writes for editors, from this mltriad
+    _SKIP_HINTS[f"{EDITOR_SCHEMAS}/{_name}"] = (
+        "from another mltriad version? `mltriad schema KIND` prints this version's"
+    )
+
+
+def vscode_settings() -> str:
+    return json.dumps({"yaml.schemas": YAML_SCHEMAS}, indent=2) + "\n"
 
 
 @dataclass
@@ -153,6 +173,8 @@ def init(
     planned.update(template_files(templates / "ci" / service.name / "files"))
     if example:
         planned.update(template_files(templates / "example"))
+    # The schemas, for editors: YAML files point at them (`# yaml-language-server:`).
+    planned.update({f"{EDITOR_SCHEMAS}/{n}": data_dir("schemas") / n for n in KINDS.values()})
     planned = _without_needless_keeps(root, planned)
     place = next((p for p in service.codeowners_places if (root / p).is_file()), None)
     lookup = _init_lookup(root, templates, example, service, place or service.codeowners_new)
@@ -168,6 +190,8 @@ def init(
             result.files.append(_keep(root, path, data))
         else:
             result.files.append(_place(root, path, data, force=force))
+    # An existing settings file is the user's: never rewritten, not even with --force.
+    result.files.append(_keep(root, VSCODE_SETTINGS, vscode_settings().encode("utf-8")))
     result.files.append(_merge_codeowners(root, templates, lookup, service, place))
     result.files.append(_merge_readme(root, templates, lookup))
     return result

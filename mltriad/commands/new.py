@@ -26,7 +26,8 @@ from mltriad.markdown import missing_sections, with_sections
 from mltriad.policy import PATH_KEY, Policy, read_policy
 from mltriad.rules.decisions import superseded_by
 from mltriad.rules.placeholder_rules import find_placeholders
-from mltriad.schemas import did_you_mean
+from mltriad.schemas import EDITOR_SCHEMAS, did_you_mean, modeline
+from mltriad.schemas import KINDS as SCHEMA_FILES
 from mltriad.snapshot import WorkTree, glob_regex, static_prefix
 from mltriad.templates import (
     CREATED,
@@ -238,6 +239,9 @@ def _new_eval_set(root: Path, templates: Path, policy: Policy, name: str, path: 
         "EVAL_SET_PATH": path,
     }
     text = render((templates / "eval-set.yaml").read_text("utf-8"), fields(values))
+    if (root / EDITOR_SCHEMAS / SCHEMA_FILES["eval-set"]).is_file():
+        # The schema `mltriad init` wrote for editors: completion and hover in this file.
+        text = modeline(path, "eval-set") + "\n" + text
     result = _create(root, "eval-set", path, text)
     spec_text = render((templates / "label-spec.md").read_text("utf-8"), fields(values))
     if write_file(root / spec, spec_text.encode("utf-8"), replace=False, inside=root):

@@ -55,21 +55,17 @@ class Refs:
 
 
 def choose_refs(repo: GitRepo, base: str | None, head: str | None, env: Mapping[str, str]) -> Refs:
-    """--base/--head when given; inside GitHub Actions the event's; inside GitLab CI the
-    pipeline's variables; else the default branch.
-
-    As a pre-push hook, the head is what is being pushed (pre-commit's PRE_COMMIT_TO_REF,
-    or PRE_COMMIT_LOCAL_BRANCH when the push includes the root commit), which need not be
-    the checked-out branch.
+    """--base/--head when given; as pre-commit's pre-push hook, what is pushed; inside
+    GitHub Actions the event's; inside GitLab CI the pipeline's variables; else the
+    default branch.
     """
-    pushed = env.get("PRE_COMMIT_TO_REF", "")
-    if head is None and pushed.strip("0"):
+    pushed = pushed_commit(env)
+    if head is None and pushed:
         head = pushed
-    elif head is None and env.get("PRE_COMMIT_LOCAL_BRANCH"):
-        # A push that includes the root commit: pre-commit names the pushed branch only.
-        head = env["PRE_COMMIT_LOCAL_BRANCH"]
     if base:
         return Refs(base, head or "HEAD", "--base", base)
+    if env.get("PRE_COMMIT_REMOTE_BRANCH") or pushed:
+        return pre_push_refs(repo, head or "HEAD", env)
     if env.get("GITHUB_ACTIONS") == "true":
         return github_refs(repo, head, env)
     if env.get("GITLAB_CI") == "true":
@@ -77,11 +73,58 @@ def choose_refs(repo: GitRepo, base: str | None, head: str | None, env: Mapping[
     candidate = repo.default_base()  # an ambiguous one is an error, not a skip
     if candidate is not None:
         return Refs(candidate, head or "HEAD", f"default base {candidate}", candidate)
-    raise MltriadError(
+    raise _no_base_error()
+
+
+def _no_base_error() -> MltriadError:
+    return MltriadError(
         "there is no --base, and no origin/HEAD, main or master branch to compare with",
         hint="Pass --base with the branch this change will "
         "merge into, for example `mltriad gate --base origin/main`.",
     )
+
+
+def pushed_commit(env: Mapping[str, str]) -> str:
+    """What pre-commit's pre-push hook says is pushed: PRE_COMMIT_TO_REF (the local commit
+    pushed) or, when the push includes the root commit and pre-commit sets no to-ref,
+    PRE_COMMIT_LOCAL_BRANCH (the local ref pushed); "" outside a push."""
+    to_ref = env.get("PRE_COMMIT_TO_REF", "")
+    if to_ref.strip("0"):
+        return to_ref
+    return env.get("PRE_COMMIT_LOCAL_BRANCH", "")
+
+
+def pre_push_refs(repo: GitRepo, head: str, env: Mapping[str, str]) -> Refs:
+    """Base and head of a push through pre-commit's pre-push hook, as mltriad's own
+    pre-push hook chooses them: a ref the remote already has is compared with the remote's
+    commit of it (PRE_COMMIT_FROM_REF), so the gate judges the commits this push adds; a
+    ref that is new on the remote (and a push that includes the root commit, for which
+    pre-commit sets no from-ref) is compared with the remote's default branch, as its pull
+    request will be."""
+    remote = env.get("PRE_COMMIT_REMOTE_NAME", "") or "origin"
+    target = env.get("PRE_COMMIT_REMOTE_BRANCH", "")
+    short = target.removeprefix("refs/heads/")
+    local = env.get("PRE_COMMIT_LOCAL_BRANCH", "") or head
+    what = f"pre-push of {local} to {remote} {target or '(unknown ref)'}"
+    from_ref = env.get("PRE_COMMIT_FROM_REF", "")
+    known = bool(short) and repo.exists(f"refs/remotes/{remote}/{short}")
+    if from_ref.strip("0") and (known or not target):
+        return Refs(
+            from_ref,
+            head,
+            f"{what}: the remote's commit (PRE_COMMIT_FROM_REF)",
+            f"{remote}/{short}",
+        )
+    for candidate in (f"{remote}/HEAD", f"{remote}/main", f"{remote}/master", "main", "master"):
+        repo.full_name(candidate, what="default base")  # an ambiguous name is an error
+        if repo.exists(candidate):
+            return Refs(
+                candidate,
+                head,
+                f"{what}: new on the remote, compared with its default branch {candidate}",
+                candidate,
+            )
+    raise _no_base_error()
 
 
 def github_refs(repo: GitRepo, head: str | None, env: Mapping[str, str]) -> Refs:

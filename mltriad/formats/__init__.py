@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mltriad.artifacts import is_not_a_record
+from mltriad.artifacts import decision_number, is_not_a_record
 from mltriad.documents import Document, parse_markdown
 from mltriad.findings import ParseError
 from mltriad.formats import huggingface, madr, madr2, nygard, toolkit
@@ -63,8 +63,15 @@ def read(path: str, raw: bytes, kind: str | None = None) -> Reading:
     try:
         doc = parse_markdown(path, raw)
     except ParseError as exc:
+        if _is_template_name(path):  # a template's braces are often not YAML at all
+            return Skipped(path, TEMPLATE, "a template of the decision log, not a record")
         return Skipped(path, UNREADABLE, exc.message, exc.line)
     return read_document(path, doc, kind)
+
+
+def _is_template_name(path: str) -> bool:
+    """adr-template.md, template.md, madr-template.md, 0000-template.md and the like."""
+    return is_not_a_record(path) and "template" in path.rsplit("/", 1)[-1].lower()
 
 
 def read_document(path: str, doc: Document, kind: str | None = None) -> Reading:
@@ -101,7 +108,9 @@ def _not_a_record(path: str, doc: Document) -> Skipped | None:
         article = "an" if reason == INDEX else "a"
         return Skipped(path, reason, f"{article} {reason} of the decision log, not a record")
     title, _ = title_and_number(headings(prose_lines(doc.body, doc.body_line)))
-    if is_template_title(title):
+    if is_template_title(title) and decision_number(path) is None:
+        # A numbered file is a record even when its title is still the template's: adopt
+        # gives it a title from its file name, as a FILL-IN.
         return Skipped(path, TEMPLATE, "a template: its title is still a placeholder")
     return None
 

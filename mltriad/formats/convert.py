@@ -27,11 +27,12 @@ from mltriad.formats.model import (
     DecisionReading,
     ModelCardReading,
 )
-from mltriad.formats.values import read_date
+from mltriad.formats.records import is_template_title, title_from_name
+from mltriad.formats.values import braced, read_date
 from mltriad.markdown import missing_sections, with_sections
 from mltriad.policy import Policy
 from mltriad.schemas import schema, validate
-from mltriad.values import placeholder, unfilled
+from mltriad.values import placeholder, template_text, unfilled
 
 _SUPERSEDED = re.compile(r"^[Ss]uperseded by .*[0-9]+")
 _BOM = "\ufeff"
@@ -111,11 +112,20 @@ def _decision(
         _rename(editor, out, "deciders", "decision-makers", keys)
         keys.add("decision-makers")
     if "title" not in keys and reading.title is not None:
-        new["title"] = reading.title.value
-        out.inferred.append("title")
+        if is_template_title(reading.title):
+            # A numbered record whose heading is still the template's: a real record.
+            new["title"] = Commented(
+                title_from_name(source.rel),
+                placeholder(f"the record's title; its heading is still '{reading.title.text}'"),
+            )
+            out.placeholders.append("title")
+        else:
+            new["title"] = reading.title.value
+            out.inferred.append("title")
     required = policy.decisions.required_fields
     _decision_status(editor, out, new, reading, data, policy)
     _decision_date(editor, out, new, reading, data, day, "date" in required)
+    _unbrace_people(editor, out, data)
     if "decision-makers" not in keys:
         if reading.decision_makers:
             new["decision-makers"] = reading.decision_makers.value
@@ -145,6 +155,19 @@ def _decision(
     return out
 
 
+def _unbrace_people(editor: FrontMatterEditor, out: Conversion, data: dict[str, Any]) -> None:
+    """`deciders: { Ann, Bob }`, left in a template's braces, written as the list inside."""
+    for old in ("deciders", "decision-makers", "consulted", "informed"):
+        written = data.get(old)
+        inside = braced(written)
+        if not isinstance(written, dict) or inside is None or inside is written:
+            continue
+        names = [str(n) for n in (inside if isinstance(inside, list) else [inside])]
+        editor.replace_value(old, names, f"was: {template_text(written)}")  # the key as read
+        shown = "decision-makers" if old == "deciders" and "decision-makers" not in data else old
+        out.converted.append(f"{shown} {template_text(written)} written as a list")
+
+
 def _rename(editor: FrontMatterEditor, out: Conversion, old: str, new: str, keys: set[str]) -> None:
     """Rename a legacy key to the one mltriad reads, or keep it as x-OLD if that exists."""
     if new in keys:
@@ -166,9 +189,12 @@ def _decision_status(
     written = data.get("status")
     statuses = policy.decisions
     if "status" in data:
-        spelled = statuses.spelling(written) if isinstance(written, str) else None
+        inside = braced(written)  # `status: { accepted }`: the value in a template's braces
+        spelled = statuses.spelling(inside) if isinstance(inside, str) else None
         if isinstance(written, str) and (written == spelled or _SUPERSEDED.match(written)):
             return  # MADR's status, or the team's own, as its definition writes it
+        if isinstance(written, dict):
+            written = template_text(written)
         if spelled is not None:
             editor.replace_value("status", spelled, f"was: {written}")
             out.converted.append(f"status '{written}' written as '{spelled}'")
@@ -207,9 +233,11 @@ def _decision_date(
 ) -> None:
     if "date" in data:
         written = data["date"]
-        iso = read_date(written)
+        iso = read_date(braced(written))  # `date: { 2024-05-02 }` is that date, not today
         if isinstance(written, str) and iso == written:
             return
+        if isinstance(written, dict):
+            written = template_text(written)
         if iso is not None:
             editor.replace_value("date", iso, f"was: {written}")
             out.converted.append(f"date '{written}' written as {iso}")

@@ -13,7 +13,7 @@ from mltriad.documents import Document
 from mltriad.formats.markdown import headings, prose_lines
 from mltriad.formats.model import LEGACY_KEY, MADR, TRIAD, DecisionReading, Found, Note
 from mltriad.formats.records import number_of, set_status, title_and_number
-from mltriad.formats.values import read_date, read_people, read_tags, reference
+from mltriad.formats.values import braced, read_date, read_people, read_tags, reference
 
 # Keys only mltriad's records have.
 TRIAD_KEYS = frozenset(
@@ -33,7 +33,9 @@ def looks_like_madr(heading_texts: list[str]) -> bool:
 
 
 def read(path: str, doc: Document) -> DecisionReading:
-    data: dict[str, Any] = doc.data if isinstance(doc.data, dict) else {}
+    written: dict[str, Any] = doc.data if isinstance(doc.data, dict) else {}
+    # `status: { accepted }` left in a template's braces: the value inside.
+    data = {k: braced(v) if k in MADR_KEYS else v for k, v in written.items()}
     keys = frozenset(data)
     reading = DecisionReading(path, TRIAD if keys & TRIAD_KEYS else MADR, front_matter_keys=keys)
     lines = prose_lines(doc.body, doc.body_line)

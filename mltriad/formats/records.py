@@ -47,6 +47,14 @@ def is_template_title(title: Found[str] | None) -> bool:
     return is_choice_list(text) or bool(re.match(r"^[\[{].*[\]}]$", text))
 
 
+def title_from_name(path: str) -> str:
+    """'docs/adr/0002-use-kafka-for-events.md' -> 'Use kafka for events'."""
+    stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    words = re.sub(r"^(?:ADR[-_ ]?)?\d+[-_ .]*", "", stem, flags=re.IGNORECASE)
+    text = " ".join(re.split(r"[-_\s]+", words)).strip() or stem
+    return text[:1].upper() + text[1:]
+
+
 def header_lines(lines: list[Line], found: list[Heading]) -> list[Line]:
     """The prose lines between the title and the first section heading."""
     title = first_title(found)

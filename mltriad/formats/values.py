@@ -76,6 +76,27 @@ class Status:
     exact: bool
 
 
+def braced(value: Any) -> Any:
+    """The value a template's braces still hold: YAML reads `status: { accepted }` as the
+    mapping {accepted: null}, `deciders: { Ann, Bob }` as {Ann: null, Bob: null}. Such a
+    mapping gives its key (or its keys, as a list); a template's own instructions in braces
+    (`{YYYY-MM-DD when the decision was last updated}`, `{list everyone involved}`) give
+    None: not filled in. Any other value is returned as it is."""
+    if not (isinstance(value, dict) and value and all(v is None for v in value.values())):
+        return value
+    keys = list(value)
+    if len(keys) == 1 and isinstance(keys[0], str) and _instructions(keys[0]):
+        return None
+    return keys[0] if len(keys) == 1 else [str(k) for k in keys]
+
+
+def _instructions(text: str) -> bool:
+    """A template's text for a person to replace, not a value: 'list everyone involved in
+    the decision', 'YYYY-MM-DD when ...', 'proposed | rejected | ...'."""
+    words = text.split()
+    return "|" in text or "YYYY" in text or (len(words) >= 3 and words[0][:1].islower())
+
+
 def is_choice_list(text: str) -> bool:
     """A template's unfilled value: '[proposed | accepted | ...]' or '{short title}'."""
     return bool(_CHOICES.match(text))

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TextIO
 
+from mltriad import matrix
 from mltriad.commands.status import StatusResult
 from mltriad.matrix import Cell, Row, State, role_columns
 from mltriad.policy import Policy
 from mltriad.report import json_format
 from mltriad.report.model import Report
 from mltriad.report.text import markdown_cell, visible
-from mltriad.rules.signoff_rules import NO_SIGNER
 
 _MARK = {State.SIGNED: "✅", State.STALE: "⚠️", State.MISSING: "❌", State.INVALID: "⛔"}
 
@@ -68,26 +68,13 @@ def text_lines(rows: Sequence[Row]) -> list[str]:
 def waiting_on(rows: Sequence[Row]) -> list[str]:
     """One line per person (or set of people who may sign) and role the change waits on:
     'Waiting on: Grace Hopper (product-manager) for model-cards/x.md, decisions/0002.md'."""
-    waits: dict[tuple[str, str], list[str]] = {}
-    nobody: dict[str, list[str]] = {}
-    for row in rows:
-        for cell in row.cells:
-            if cell.signed:
-                continue
-            if cell.rule == NO_SIGNER.id or not cell.may_sign:
-                nobody.setdefault(cell.role, []).append(row.artifact)
-                continue
-            names = " or ".join(m.name for m in cell.may_sign)
-            waits.setdefault((names, cell.role), []).append(row.artifact)
-    lines = [
-        f"Waiting on: {names} ({role}) for {', '.join(dict.fromkeys(paths))}"
-        for (names, role), paths in waits.items()
+    return [
+        f"Waiting on: {wait.names} ({wait.role}) for {', '.join(wait.artifacts)}"
+        if wait.signers
+        else f"Nobody can sign as {wait.role} (no members in triad.yaml) for "
+        f"{', '.join(wait.artifacts)}"
+        for wait in matrix.waiting_on(rows)
     ]
-    lines += [
-        f"Nobody can sign as {role} (no members in triad.yaml) for {', '.join(paths)}"
-        for role, paths in nobody.items()
-    ]
-    return lines
 
 
 def stale_details(rows: Sequence[Row]) -> list[str]:

@@ -43,4 +43,18 @@ def run_checks(artifact: Artifact, ctx: Context) -> list[Finding]:
         return found
     for check in CHECKS.get(artifact.kind, []):
         found.extend(check(artifact, ctx))
-    return found
+    return _said_once(found)
+
+
+# A role id that is not lowercase-with-dashes is also a role triad.yaml does not define:
+# MT201 says so, with the nearest role, so the schema's MT105 on the same value is left out.
+_SAID_BETTER = {"MT105": "MT201"}
+
+
+def _said_once(found: list[Finding]) -> list[Finding]:
+    better = {(f.rule, f.line, f.col) for f in found if f.rule in _SAID_BETTER.values()}
+    return [
+        f
+        for f in found
+        if f.rule not in _SAID_BETTER or (_SAID_BETTER[f.rule], f.line, f.col) not in better
+    ]

@@ -14,7 +14,7 @@ from mltriad.findings import Finding, define
 from mltriad.formats.values import read_status
 from mltriad.policy import MADR_FIELDS, Policy
 from mltriad.rules.base import Context, checks
-from mltriad.rules.references import UNKNOWN_DECISION
+from mltriad.rules.references import UNKNOWN_DECISION, known_names, nearest
 from mltriad.schemas import MISSING_PROPERTY, NOT_ALLOWED
 from mltriad.values import EMPTY, unfilled
 
@@ -175,7 +175,9 @@ def supersede_links(artifact: Artifact, ctx: Context) -> Iterable[Finding]:
         if target is None:
             yield artifact.finding(
                 UNKNOWN_DECISION.id,
-                f"the record says it is superseded by '{by}', which does not exist",
+                f"the record says it is superseded by '{by}', which does not exist "
+                f"({ctx.policy.globs_text('decision')})"
+                f"{nearest(str(by), known_names(ctx, 'decision'))}",
                 where,
             )
         else:
@@ -195,7 +197,9 @@ def supersede_links(artifact: Artifact, ctx: Context) -> Iterable[Finding]:
         if target is None:
             yield artifact.finding(
                 UNKNOWN_DECISION.id,
-                f"supersedes[{i}] names '{ref}', which does not exist",
+                f"supersedes[{i}] names '{ref}', which does not exist "
+                f"({ctx.policy.globs_text('decision')})"
+                f"{nearest(str(ref), known_names(ctx, 'decision'))}",
                 ["supersedes", i],
             )
             continue

@@ -42,8 +42,9 @@ DATA_CHANGED = define(
     "pointer's oid and size), so the data is not what the manifest and its sign-offs pin.",
     example="files:\n  - {path: data/holdout.parquet, sha256: 9f86d0...15d6, size: 1048576}"
     "   # the file now hashes to 2c26b4...",
-    fix="Restore the data the manifest describes, or record the new sha256 and size "
-    "(`sha256sum FILE`, `stat -c %s FILE`) and re-run the evaluations that used the set.",
+    fix="If the data changed, restore the data the manifest describes, or record the new "
+    "sha256 and size (`sha256sum FILE`, `stat -c %s FILE`) and re-run the evaluations that "
+    "used the set; if the manifest is wrong, correct its sha256 and size.",
 )
 DATA_NOT_VERIFIED = define(
     "MT305",
@@ -183,8 +184,14 @@ def _changed_message(result: FileCheck) -> str:
     if result.sha256 is not None:
         found += f" with sha256 {result.sha256}"
         wanted += f" with sha256 {recorded.sha256}"
+    measure = (
+        "the pointer's `oid sha256:` and `size` lines give the right values"
+        if result.lfs
+        else f"`sha256sum {recorded.path}` and `stat -c %s {recorded.path}` print the right values"
+    )
     return (
-        f"'{recorded.path}' {found}, but the manifest records {wanted}; the data changed "
-        "since the manifest was written: restore it, or record the new sha256 and size and "
-        "re-run the evaluations that used this set"
+        f"'{recorded.path}' {found}, but the manifest records {wanted}. Either the data "
+        "changed since the manifest was written (restore it, or record the new sha256 and "
+        "size and re-run the evaluations that used this set), or the manifest is wrong "
+        f"(correct it: {measure})"
     )

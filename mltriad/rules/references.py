@@ -9,6 +9,7 @@ from mltriad.artifacts import Artifact, name_of
 from mltriad.findings import Finding, define
 from mltriad.policy import UNKNOWN_ROLE
 from mltriad.rules.base import Context, checks
+from mltriad.schemas import did_you_mean
 from mltriad.snapshot import OUTSIDE_REPOSITORY, normalize
 
 NOT_A_MEMBER = define(
@@ -69,9 +70,22 @@ def role_exists(
         known = ", ".join(ctx.policy.roles)
         yield artifact.finding(
             UNKNOWN_ROLE.id,
-            f"{what} names the role '{role_id}', which triad.yaml does not define (roles: {known})",
+            f"{what} names the role '{role_id}', which triad.yaml does not define "
+            f"(roles: {known}){nearest(role_id, list(ctx.policy.roles))}",
             where,
         )
+
+
+def nearest(name: str, known: list[str]) -> str:
+    """ "; did you mean 'x'?" for the nearest known name, or ""."""
+    hint = did_you_mean(name, known)
+    return f"; did you mean '{hint}'?" if hint else ""
+
+
+def known_names(ctx: Context, kind: str) -> list[str]:
+    """The names an artifact of `kind` is referred to by: ids (file names without
+    extension, or folder names)."""
+    return sorted({name_of(path) for path in ctx.repo.paths(kind)})
 
 
 @checks("model-card", "eval-set")
@@ -120,7 +134,8 @@ def model_card_references(artifact: Artifact, ctx: Context) -> Iterable[Finding]
                     UNKNOWN_EVAL_SET.id,
                     f"{field_name}[{i}] names the "
                     f"evaluation set '{ref}', which has no manifest "
-                    f"({ctx.policy.globs_text('eval-set')})",
+                    f"({ctx.policy.globs_text('eval-set')})"
+                    f"{nearest(ref, known_names(ctx, 'eval-set'))}",
                     [field_name, i, "eval_set"],
                 )
 
@@ -186,6 +201,7 @@ def _refs(
         if isinstance(ref, (str, int)) and ctx.repo.find(kind, ref) is None:
             yield artifact.finding(
                 rule_id,
-                f"{field_name}[{i}] names '{ref}', which does not exist ({ctx.policy.globs_text(kind)})",
+                f"{field_name}[{i}] names '{ref}', which does not exist "
+                f"({ctx.policy.globs_text(kind)}){nearest(str(ref), known_names(ctx, kind))}",
                 [field_name, i],
             )

@@ -284,3 +284,17 @@ def roles_text(roles: Iterable[str]) -> str:
 def page_link(site_map: SiteMap, source: str, target: str, text: str) -> str:
     """A link from one generated page to another, its text escaped."""
     return tag("a", esc(text), href=site_map.href(source, target))
+
+
+def name_and_page(site: Site, site_map: SiteMap, path: str, kind: str) -> tuple[str, str | None]:
+    """What a reader calls an artifact, and the generated page that shows it (if any)."""
+    artifact = site.artifact(path)
+    if kind == "policy":
+        return "Roles and rules (triad.yaml)", None
+    if artifact is None:
+        return path, None
+    if kind == "model-card":
+        return model_title(artifact), site_map.model(artifact.id)
+    if kind == "decision":
+        return f"{decision_label(artifact)}: {decision_title(artifact)}", site_map.decision(path)
+    return eval_set_title(artifact), site_map.eval_set(artifact.id)

@@ -13,6 +13,7 @@ from mltriad.site.html import (
     esc,
     facts,
     lines,
+    link,
     muted,
     path_text,
     tag,
@@ -31,6 +32,7 @@ from mltriad.site.pages.common import (
 )
 from mltriad.site.urls import SiteMap
 from mltriad.site.views import Site
+from mltriad.snapshot import normalize
 
 SOURCE_TONES = {"production": "good", "expert": "info", "synthetic": "muted"}
 
@@ -134,10 +136,7 @@ def eval_set_page(site: Site, artifact: Artifact, site_map: SiteMap) -> Rendered
     page.html(
         facts(
             [
-                (
-                    "Label specification",
-                    tag("code", esc(evalset.label_spec or "")) if evalset.label_spec else "",
-                ),
+                ("Label specification", _label_spec(site, site_map, source, evalset.label_spec)),
                 ("Digest", tag("code", esc(evalset.digest), class_="triad-digest")),
             ]
         )
@@ -217,3 +216,19 @@ def _used_by(site: Site, artifact: Artifact, source: str, site_map: SiteMap) -> 
                 + status_badge(card.data.get("status"), MODEL_STATUS_TONES)
             )
     return bullet_list(items, "triad-links")
+
+
+def _label_spec(site: Site, site_map: SiteMap, source: str, spec: str | None) -> str:
+    """The label specification's path, linked to its page when the site publishes it (a
+    file in the docs folder); else the path as text."""
+    if not spec:
+        return ""
+    shown = tag("code", esc(spec))
+    clean = normalize(spec)
+    docs = site_map.docs_dir
+    if clean is None or docs is None or not site.repo.snapshot.exists(clean):
+        return shown
+    prefix = "" if docs in ("", ".") else docs.rstrip("/") + "/"
+    if not clean.startswith(prefix):
+        return shown
+    return link(site_map.href(source, clean[len(prefix) :]), shown)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from mltriad.matrix import waiting_on
 from mltriad.site.html import Column, Table, badge, esc, notice, tag
 from mltriad.site.pages.common import (
     DECISION_STATUS_TONES,
@@ -13,6 +14,7 @@ from mltriad.site.pages.common import (
     decision_title,
     findings_notice,
     model_title,
+    name_and_page,
     page_link,
     signoff_summary,
     status_badge,
@@ -30,6 +32,10 @@ def home_page(site: Site, site_map: SiteMap, title: str) -> Rendered:
     page.html(tag("p", esc(_lead(site)), class_="triad-lead"))
     page.html(_tiles(site, site_map, source))
     page.html(_problems(site))
+    waiting = _who_acts_next(site, site_map, source)
+    if waiting:
+        page.heading("Who must act next")
+        page.html(waiting)
     page.heading("Models")
     page.html(models_table(site, site_map, source))
     recent = _recent_decisions(site, site_map, source)
@@ -163,3 +169,34 @@ def _recent_decisions(site: Site, site_map: SiteMap, source: str) -> str:
         site_map, source, site_map.decision_log, f"All {len(site.decisions)} decisions"
     )
     return table.render() + f'\n<p class="triad-more">{more} →</p>'
+
+
+def _who_acts_next(site: Site, site_map: SiteMap, source: str) -> str:
+    """Each person whose sign-off an artifact waits on, with the artifacts, as `status`
+    and the gate say it ("Waiting on: ..."); then the roles nobody can sign for yet."""
+    waits = waiting_on(site.signoffs)
+    if not waits:
+        return ""
+    kinds = {row.artifact: row.kind for row in site.signoffs}
+    items = []
+    for wait in waits:
+        links = []
+        for path in wait.artifacts:
+            name, target = name_and_page(site, site_map, path, kinds[path])
+            links.append(page_link(site_map, source, target, name) if target else esc(name))
+        who = (
+            f"<strong>{esc(wait.names)}</strong> ({esc(wait.role)})"
+            if wait.signers
+            else f"Nobody can sign as <strong>{esc(wait.role)}</strong> yet (the role has "
+            "no members in triad.yaml)"
+        )
+        items.append(f"<li>{who}: {', '.join(links)}</li>")
+    lead = tag(
+        "p",
+        esc(
+            "The sign-offs each artifact still needs for its current version; each person "
+            "runs `mltriad signoff PATH --role ROLE` and commits the record."
+        ),
+        class_="triad-muted",
+    )
+    return lead + f'<ul class="triad-waiting">{"".join(items)}</ul>'

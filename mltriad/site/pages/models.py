@@ -168,8 +168,9 @@ def _status_note(row: TargetRow) -> str:
 
 
 def failure_modes_table(modes: list[Any]) -> str:
-    """Failure modes, the costliest first."""
-    entries = sorted((m for m in modes if isinstance(m, dict)), key=_cost_order)
+    """Failure modes by priority (1, the most important, first); those of one priority, and
+    those without one (last), the costliest first; otherwise in the card's order."""
+    entries = sorted((m for m in modes if isinstance(m, dict)), key=_priority_order)
     table = Table(
         [
             Column("Failure"),
@@ -192,13 +193,13 @@ def failure_modes_table(modes: list[Any]) -> str:
     return table.render()
 
 
-def _cost_order(mode: dict[str, Any]) -> tuple[int, float, int]:
-    cost = mode.get("cost")
+def _priority_order(mode: dict[str, Any]) -> tuple[int, int, float]:
     priority = mode.get("priority")
-    rank = priority if isinstance(priority, int) else 1 << 30
+    rank = priority if isinstance(priority, int) and not isinstance(priority, bool) else 1 << 30
+    cost = mode.get("cost")
     if isinstance(cost, (int, float)) and not isinstance(cost, bool):
-        return (1, -float(cost), rank)
-    return (0, -COST_RANK.get(str(cost), 0), rank)
+        return (rank, 1, -float(cost))
+    return (rank, 0, -COST_RANK.get(str(cost), 0))
 
 
 def _cost(cost: object) -> str:

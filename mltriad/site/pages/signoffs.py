@@ -8,10 +8,7 @@ from mltriad.site.pages.common import (
     SIGNOFF_MARKS,
     Page,
     Rendered,
-    decision_label,
-    decision_title,
-    eval_set_title,
-    model_title,
+    name_and_page,
     page_link,
     signoff_detail,
     signoff_mark,
@@ -89,20 +86,6 @@ def _matrix(site: Site, site_map: SiteMap, source: str, rows: list[Row]) -> str:
 
 def _artifact_cell(site: Site, site_map: SiteMap, source: str, row: Row) -> str:
     """The artifact's name, linked to its page, above its path."""
-    name, target = _name_and_page(site, site_map, row)
+    name, target = name_and_page(site, site_map, row.artifact, row.kind)
     label = page_link(site_map, source, target, name) if target else esc(name)
     return label + tag("span", esc(row.artifact), class_="triad-sub triad-path")
-
-
-def _name_and_page(site: Site, site_map: SiteMap, row: Row) -> tuple[str, str | None]:
-    artifact = site.artifact(row.artifact)
-    if row.kind == "policy":
-        return "Roles and rules (triad.yaml)", None
-    if artifact is None:
-        return row.artifact, None
-    if row.kind == "model-card":
-        return model_title(artifact), site_map.model(artifact.id)
-    if row.kind == "decision":
-        label = f"{decision_label(artifact)}: {decision_title(artifact)}"
-        return label, site_map.decision(artifact.path)
-    return eval_set_title(artifact), site_map.eval_set(artifact.id)
