@@ -17,6 +17,7 @@ KINDS = {
     "model-card": "model-card.schema.json",
     "decision": "decision.schema.json",
     "eval-set": "eval-set.schema.json",
+    "glossary": "glossary.schema.json",
     "signoff": "signoff.schema.json",
 }
 

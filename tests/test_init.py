@@ -53,6 +53,7 @@ EXAMPLE_FILES = {
     "decisions/0002-use-gradient-boosting.md",
     "docs/labels/fraud-holdout.md",
     "eval-sets/fraud-holdout.yaml",
+    "glossary.yaml",
     "model-cards/fraud-detector.md",
 }
 KEPT_BY_EXAMPLE = {
@@ -94,7 +95,7 @@ def test_example_then_check_exits_0_with_zero_findings(tmp_path: Path) -> None:
     assert [(f["path"], f["rule"], f["severity"]) for f in report["findings"]] == [
         (EXAMPLE_STALE, "MT402", "info")
     ]
-    assert report["summary"]["files"] == 10
+    assert report["summary"]["files"] == 11
     assert report["notes"] == [f"{CARD}: meets targets"]
 
 
