@@ -51,6 +51,7 @@ class Term:
     where: Where  # ("metrics", 0) or ("terms", 3), in the file's front matter
     line: int
     is_metric: bool
+    alias_lines: tuple[int, ...] = ()
     definition: str = ""
     example: str = ""
     aliases: tuple[str, ...] = ()
@@ -73,6 +74,14 @@ class Term:
     def at(self) -> str:
         """'glossary.yaml:12', for messages."""
         return f"{self.path}:{self.line}"
+
+    def where_named(self, name: str) -> str:
+        """'glossary.yaml:13': the line of the term's name or alias that is `name`."""
+        lines = (self.line, *self.alias_lines)
+        for spelled, line in zip(self.names, lines, strict=False):
+            if metric_key(spelled) == metric_key(name):
+                return f"{self.path}:{line}"
+        return self.at
 
     @property
     def better(self) -> str:
@@ -135,7 +144,12 @@ def terms_of(artifact: Artifact) -> list[Term]:
             if name is None or PLACEHOLDER in name:
                 continue  # not a definition yet (MT601 reports a placeholder)
             assert isinstance(entry, dict)
-            aliases = entry.get("aliases")
+            listed = entry.get("aliases")
+            aliases = [
+                (a.strip(), artifact.locate([section, i, "aliases", j])[0])
+                for j, a in enumerate(listed if isinstance(listed, list) else [])
+                if _text(a)
+            ]
             found.append(
                 Term(
                     name=name,
@@ -145,11 +159,8 @@ def terms_of(artifact: Artifact) -> list[Term]:
                     is_metric=section == "metrics",
                     definition=_text(entry.get("definition")) or "",
                     example=_text(entry.get("example")) or "",
-                    aliases=tuple(
-                        a.strip()
-                        for a in (aliases if isinstance(aliases, list) else [])
-                        if _text(a)
-                    ),
+                    aliases=tuple(a for a, _ in aliases),
+                    alias_lines=tuple(line for _, line in aliases),
                     direction=_choice(entry.get("direction"), (HIGHER, LOWER)),
                     unit=_text(entry.get("unit")),
                     formula=_text(entry.get("formula")),

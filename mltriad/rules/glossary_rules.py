@@ -144,7 +144,7 @@ def _duplicates(artifact: Artifact, mine: list[Term], others: list[Term]) -> Ite
             where: list[str | int] = (
                 [*term.where, "term"] if j == 0 else [*term.where, "aliases", j - 1]
             )
-            also = ", ".join(t.at for t in twins)
+            also = ", ".join(t.where_named(name) for t in twins)
             what = "term" if j == 0 else "alias"
             yield artifact.finding(
                 DUPLICATE_TERM.id,

@@ -11,6 +11,7 @@ from mltriad.site.pages.common import (
     decision_label,
     decision_title,
     eval_set_title,
+    glossary_title,
     model_title,
     page_link,
     signoff_detail,
@@ -105,4 +106,6 @@ def _name_and_page(site: Site, site_map: SiteMap, row: Row) -> tuple[str, str | 
     if row.kind == "decision":
         label = f"{decision_label(artifact)}: {decision_title(artifact)}"
         return label, site_map.decision(artifact.path)
+    if row.kind == "glossary":
+        return glossary_title(artifact), site_map.glossary
     return eval_set_title(artifact), site_map.eval_set(artifact.id)
