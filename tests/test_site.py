@@ -303,6 +303,8 @@ def test_init_example_builds_strictly_as_written(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     home = (tmp_path / "demo" / "site" / "triad" / "index.html").read_text(encoding="utf-8")
     assert "Card-payment fraud detector" in home and "Meets targets" in home
+    glossary = tmp_path / "demo" / "site" / "triad" / "glossary" / "index.html"
+    assert 'id="term-false-positive-rate"' in glossary.read_text(encoding="utf-8")
 
 
 @pytest.mark.slow
@@ -313,7 +315,7 @@ def test_example_site_builds_strictly_with_working_links(demo: Path, directory_u
     assert result.returncode == 0, result.stderr
     site = demo / "site"
     pages = sorted((site / "triad").rglob("*.html"))
-    assert len(pages) == 11
+    assert len(pages) == 12
     assert broken_links(site, pages) == []
     index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
     assert "Subscription churn predictor" in index and "Retrain the churn model monthly" in index

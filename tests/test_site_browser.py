@@ -411,6 +411,8 @@ def test_a_metric_links_to_its_definition_which_shows_on_hover(
     tab.eval(f"{link}.click()")
     tab.wait_for("location.hash === '#term-auc' && document.querySelector('h1') !== null")
     assert tab.text("h1") == "Glossary"
+    # The browser scrolls to the entry and marks it as the target (the CSS highlights it).
+    tab.wait_for("document.querySelector('dt:target') !== null")
     assert tab.eval("document.querySelector('dt:target').id") == "term-auc"
     names = tab.eval(
         "Array.from(document.querySelectorAll('dl.triad-glossary dt .triad-term__name'))"
