@@ -14,6 +14,8 @@ from mltriad.policy import ARTIFACT_KINDS, POLICY_PATH, Policy
 from mltriad.snapshot import Snapshot, glob_regex, normalize
 
 MARKDOWN_KINDS = ("model-card", "decision")
+# Kinds that may be written either way: Markdown with front matter (a .md file) or YAML.
+EITHER_FORM_KINDS = ("glossary",)
 _DECISION_NUMBER = re.compile(r"^(\d{1,5})[-_]")
 # Files that live among decision records but are not records (MADR, with its template
 # variants adr-template-minimal.md, adr-template-bare.md, ...; adr-tools; log4brains).
@@ -111,10 +113,17 @@ class Artifact:
         return finding(rule(rule_id), self.path, message, *pos)
 
 
+def is_markdown(kind: str, path: str) -> bool:
+    """Whether an artifact of `kind` at `path` is Markdown with front matter (else YAML)."""
+    if kind in EITHER_FORM_KINDS:
+        return path.lower().endswith((".md", ".markdown"))
+    return kind in MARKDOWN_KINDS
+
+
 def parse(kind: str, path: str, raw: bytes) -> Artifact:
     """Parse bytes of a known kind; problems become findings, never exceptions."""
     try:
-        doc = parse_markdown(path, raw) if kind in MARKDOWN_KINDS else parse_yaml(path, raw)
+        doc = parse_markdown(path, raw) if is_markdown(kind, path) else parse_yaml(path, raw)
     except ParseError as exc:
         return Artifact(
             kind,

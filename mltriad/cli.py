@@ -284,11 +284,13 @@ def init(directory: str, example: bool, force: bool, ci: str, hooks: str) -> int
 )
 @handle_errors
 def new(kind: str, name: str, base: str | None, supersedes: str | None) -> int:
-    """Create an artifact from its template: KIND is model-card, decision or eval-set.
+    """Create an artifact from its template: KIND is model-card, decision, eval-set or
+    glossary.
 
     NAME is lowercase words joined by dashes; it becomes the file name and the id. A
     decision record gets the next free number (decisions/NNNN-NAME.md); an evaluation set
-    gets a label specification in docs/labels/NAME.md.
+    gets a label specification in docs/labels/NAME.md; a glossary file is Markdown in the
+    glossary folder (glossary/NAME.md), for terms kept beside glossary.yaml or instead of it.
 
     Every required field is written, either as a placeholder starting with FILL-IN or as
     a suggested value marked with a `# FILL-IN` comment. `mltriad check` reports each one
@@ -298,6 +300,7 @@ def new(kind: str, name: str, base: str | None, supersedes: str | None) -> int:
     Examples:
       mltriad new model-card churn-predictor
       mltriad new eval-set churn-holdout
+      mltriad new glossary fraud-metrics
       mltriad new decision use-gradient-boosting --base origin/main
       mltriad new decision retrain-monthly --supersedes 3
     """

@@ -31,15 +31,22 @@ ROSTER = define(
     example="members:\n  - {name: Ada, email: ada@example.org}\n  - {name: Ada, email: ada@example.org}",
     fix="List each person once per role, with a signing_key in signature mode.",
 )
-ARTIFACT_KINDS = ("model-card", "decision", "eval-set")
+ARTIFACT_KINDS = ("model-card", "decision", "eval-set", "glossary")
 
-DEFAULT_PATHS = {
+DEFAULT_PATHS: dict[str, str | tuple[str, ...]] = {
     "model-cards": "model-cards/*.md",
     "decisions": "decisions/*.md",
     "eval-sets": "eval-sets/*.yaml",
+    # The glossary: one YAML file, or Markdown files with the same keys as front matter.
+    "glossary": ("glossary.yaml", "glossary/*.md"),
     "signoffs": "signoffs",
 }
-PATH_KEY = {"model-card": "model-cards", "decision": "decisions", "eval-set": "eval-sets"}
+PATH_KEY = {
+    "model-card": "model-cards",
+    "decision": "decisions",
+    "eval-set": "eval-sets",
+    "glossary": "glossary",
+}
 
 
 def as_globs(value: str | Sequence[str]) -> tuple[str, ...]:
@@ -286,6 +293,8 @@ def _build(doc: Document) -> Policy:
     require_data = data.get("require", {})
     require = {kind: tuple(require_data.get(kind, ())) for kind in ARTIFACT_KINDS}
     require["policy"] = tuple(require_data.get("policy", roles))
+    # What a metric means is every role's business: by default each role signs the glossary.
+    require["glossary"] = tuple(require_data.get("glossary", roles))
     signoff = data.get("signoff", {})
     sections = dict(DEFAULT_SECTIONS)
     for kind, entries in data.get("sections", {}).items():

@@ -18,6 +18,7 @@ KINDS = {
     "model-card": "model-card.schema.json",
     "decision": "decision.schema.json",
     "eval-set": "eval-set.schema.json",
+    "glossary": "glossary.schema.json",
     "signoff": "signoff.schema.json",
 }
 # The names people type for a kind: the policy's file name, and the kinds' folder names as

@@ -26,7 +26,7 @@ from mltriad.schemas import validate
 from mltriad.snapshot import Snapshot, WorkTree, normalize
 
 REMOVED = "removed:"
-GOVERNED_KINDS = ("policy", "model-card", "decision", "eval-set")
+GOVERNED_KINDS = ("policy", "model-card", "decision", "eval-set", "glossary")
 _NO_LIMIT = 1 << 40
 _HEADER = (
     "# Sign-off record written by `mltriad signoff`. Do not edit it by hand: the merge\n"
@@ -109,7 +109,7 @@ def _named_roles(kind: str, data: dict[str, Any]) -> list[str]:
     if kind == "decision":
         approvers = data.get("approvers")
         return [r for r in approvers if isinstance(r, str)] if isinstance(approvers, list) else []
-    if kind == "eval-set":
+    if kind in ("eval-set", "glossary"):
         owner = data.get("owner")
         return [owner] if isinstance(owner, str) else []
     return []

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mltriad.artifacts import Artifact, Repository
+from mltriad.values import metric_key as metric_key  # re-exported: rules and the site use it
 from mltriad.values import read_value
 
 PASS = "pass"
@@ -162,11 +163,6 @@ class TargetRow:
 def subject(metric: str, slice_name: str | None, eval_set: str | None) -> str:
     where = slice_name or eval_set
     return f"{metric} on {where}" if where else metric
-
-
-def metric_key(name: str) -> str:
-    """Metric names compare without case and with '-', '_' and spaces alike."""
-    return re.sub(r"[\s_-]+", "_", name.strip().lower())
 
 
 # --- Reading a card ------------------------------------------------------------------------

@@ -9,6 +9,12 @@ from typing import Any
 PLACEHOLDER = "FILL-IN"
 
 
+def metric_key(name: str) -> str:
+    """Metric names (and glossary terms) compare without case and with '-', '_' and
+    spaces alike."""
+    return re.sub(r"[\s_-]+", "_", name.strip().lower())
+
+
 def placeholder(hint: str) -> str:
     """The text of a placeholder, as templates write it: `FILL-IN what the model receives`."""
     return f"{PLACEHOLDER} {hint}".rstrip()

@@ -37,6 +37,7 @@ BASE_FILES = {
     ".mltriad/schemas/decision.schema.json",
     ".mltriad/schemas/eval-set.schema.json",
     ".mltriad/schemas/model-card.schema.json",
+    ".mltriad/schemas/glossary.schema.json",
     ".mltriad/schemas/signoff.schema.json",
     ".mltriad/schemas/triad.schema.json",
     ".vscode/settings.json",
@@ -59,6 +60,7 @@ EXAMPLE_FILES = {
     "decisions/0002-use-gradient-boosting.md",
     "docs/labels/fraud-holdout.md",
     "eval-sets/fraud-holdout.yaml",
+    "glossary.yaml",
     "model-cards/fraud-detector.md",
 }
 KEPT_BY_EXAMPLE = {
@@ -100,7 +102,7 @@ def test_example_then_check_exits_0_with_zero_findings(tmp_path: Path) -> None:
     assert [(f["path"], f["rule"], f["severity"]) for f in report["findings"]] == [
         (EXAMPLE_STALE, "MT402", "info")
     ]
-    assert report["summary"]["files"] == 10
+    assert report["summary"]["files"] == 11
     assert report["notes"] == [f"{CARD}: meets targets"]
 
 

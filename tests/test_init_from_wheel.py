@@ -1,5 +1,6 @@
 """The issue's acceptance run, from a clean virtual environment with the built wheel installed:
-`init --example demo`, `check`, `git status`, `init` again, and `new` for each kind."""
+`init --example demo`, `check`, `git status`, `init` again, and `new` for each kind; and
+the example's glossary refusing a metric it does not define."""
 
 from __future__ import annotations
 
@@ -49,7 +50,7 @@ def test_init_example_check_status_rerun_and_new(installed: Path, tmp_path: Path
     checked = _run([mltriad, "-C", "demo", "check"], tmp_path)
     assert checked.returncode == 0, checked.stdout
     # The example's one note: a sign-off of an earlier draft of the card (it shows a stale one).
-    assert checked.stdout.splitlines()[-1] == "0 errors, 1 note in 1 of 10 files checked."
+    assert checked.stdout.splitlines()[-1] == "0 errors, 1 note in 1 of 11 files checked."
 
     status = git(demo, "status", "--porcelain", "--untracked-files=all")
     shown = {line[3:] for line in status.splitlines()}
@@ -69,6 +70,7 @@ def test_init_example_check_status_rerun_and_new(installed: Path, tmp_path: Path
         ("model-card", "churn"),
         ("decision", "retrain"),
         ("eval-set", "churn-holdout"),
+        ("glossary", "churn-terms"),
     ):
         made = _run([mltriad, "-C", "demo", "new", kind, name], tmp_path)
         assert made.returncode == 0, made.stdout + made.stderr
@@ -79,5 +81,23 @@ def test_init_example_check_status_rerun_and_new(installed: Path, tmp_path: Path
         "model-cards/churn.md",
         "decisions/0003-retrain.md",
         "eval-sets/churn-holdout.yaml",
+        "glossary/churn-terms.md",
     }
     assert {f["rule"] for f in findings} == {"MT601", "MT602"}
+
+
+def test_an_undefined_metric_fails_check_with_a_suggestion(installed: Path, tmp_path: Path) -> None:
+    mltriad = str(installed)
+    done = _run([mltriad, "init", "--example", "demo"], tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    card = tmp_path / "demo" / "model-cards" / "fraud-detector.md"
+    text = card.read_text(encoding="utf-8")
+    card.write_text(text.replace("  - metric: precision\n", "  - metric: precison\n", 1), "utf-8")
+    line = text.splitlines().index("  - metric: precision") + 1
+    checked = _run([mltriad, "-C", "demo", "check"], tmp_path)
+    assert checked.returncode == 1, checked.stdout + checked.stderr
+    assert (
+        f"model-cards/fraud-detector.md:{line}:13: error MT701: targets[1] names the metric "
+        "'precison', which the glossary (glossary.yaml) does not define; did you mean "
+        "'precision'?"
+    ) in checked.stdout.splitlines()

@@ -14,7 +14,7 @@ import pytest
 
 from mltriad.site.charts import Bar, GraphNode, share_bars, supersede_graph
 from mltriad.site.collect import collect
-from mltriad.site.navigation import NAV_LIMIT
+from mltriad.site.navigation import NAV_LIMIT, triad_section
 from mltriad.site.pages import render_pages
 from mltriad.site.pages.models import failure_modes_table
 from mltriad.site.plugin import add_section, watched_paths
@@ -85,6 +85,7 @@ def test_every_artifact_gets_a_page(demo: Path) -> None:
         "triad/eval-sets/index.md",
         "triad/eval-sets/fraud-holdout.md",
         "triad/eval-sets/churn-holdout.md",
+        "triad/glossary.md",
     }
 
 
@@ -97,6 +98,49 @@ def test_model_page_puts_each_target_next_to_its_result(demo: Path) -> None:
     assert "high-value" in recall and "0.62" in recall and "✗ Fail" in recall
     assert "not measured" in precision and "No result" in precision
     assert "Misses targets" in page
+
+
+def test_the_glossary_page_defines_each_term_of_both_forms(demo: Path) -> None:
+    page = pages_of(demo)["triad/glossary.md"]
+    anchors = re.findall(r'<dt id="(term-[a-z0-9-]+)"', page)
+    # Metrics, then terms, each alphabetically: glossary.yaml's and glossary/churn.md's.
+    assert anchors == [
+        "term-auc",
+        "term-false-positive-rate",
+        "term-precision",
+        "term-recall",
+        "term-chargeback",
+        "term-manual-review",
+        "term-new-merchant",
+        "term-retention-call",
+    ]
+    assert "↓ Lower is better" in page and "also: ROC AUC, area under the ROC curve" in page
+    assert (
+        "<code>TP / (TP + FN), a fraudulent payment held for review being a true positive</code>"
+        in page
+    )
+    assert 'href="../models/churn-predictor/">Subscription churn predictor</a>' in page
+    assert "The words the churn predictor" in page  # the Markdown file's body
+    assert "glossary/churn.md" in page and "Owner: product-manager" in page
+
+
+def test_model_page_links_each_metric_to_its_definition(demo: Path) -> None:
+    page = pages_of(demo)["triad/models/churn-predictor.md"]
+    assert (
+        '<a href="../../glossary/#term-auc" title="How well the score ranks subscribers who '
+        "cancel above those who stay. (higher is better; ratio (0.5 is chance, 1 is "
+        'perfect))" class="triad-term-link">auc</a>'
+    ) in page
+    assert 'href="../../glossary/#term-recall"' in page
+
+
+def test_a_repository_without_a_glossary_has_no_glossary_page(tmp_path: Path) -> None:
+    repo = make_repo(tmp_path / "repo", EXAMPLE_REPO)
+    site = collect(repo)
+    pages = render_pages(site, SiteMap(), "ML triad")
+    assert "triad/glossary.md" not in pages
+    assert "triad-term-link" not in pages["triad/models/fraud-detector.md"].fill("")
+    assert "Glossary" not in str(triad_section(site, SiteMap(), "ML triad"))
 
 
 def test_the_site_names_the_commit_it_was_built_from(demo: Path, tmp_path: Path) -> None:
@@ -272,6 +316,8 @@ def test_serve_watches_the_artifact_folders(demo: Path) -> None:
         demo / "model-cards": True,
         demo / "decisions": True,
         demo / "eval-sets": True,
+        demo: False,  # glossary.yaml
+        demo / "glossary": True,
         demo / "signoffs": True,
     }
 
@@ -294,6 +340,8 @@ def test_init_example_builds_strictly_as_written(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     home = (tmp_path / "demo" / "site" / "triad" / "index.html").read_text(encoding="utf-8")
     assert "Card-payment fraud detector" in home and "Meets targets" in home
+    glossary = tmp_path / "demo" / "site" / "triad" / "glossary" / "index.html"
+    assert 'id="term-false-positive-rate"' in glossary.read_text(encoding="utf-8")
 
 
 @pytest.mark.slow
@@ -337,7 +385,7 @@ def test_example_site_builds_strictly_with_working_links(demo: Path, directory_u
     assert result.returncode == 0, result.stderr
     site = demo / "site"
     pages = sorted((site / "triad").rglob("*.html"))
-    assert len(pages) == 11
+    assert len(pages) == 12
     assert broken_links(site, pages) == []
     index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
     assert "Subscription churn predictor" in index and "Retrain the churn model monthly" in index

@@ -367,7 +367,7 @@ def test_signoff_matrix_shows_a_stale_signoff_as_stale(
     assert [cell[0] for cell in card] == ["✓ Signed"] * 3
     assert [c[0] for c in matrix["eval-sets/fraud-holdout.yaml"]] == ["✓ Signed"] * 2
     lead = tab.text("p.triad-lead")
-    assert lead.startswith("As of commit ") and "2 of 7 artifacts fully signed" in lead
+    assert lead.startswith("As of commit ") and "2 of 9 artifacts fully signed" in lead
     assert_clean(tab)
     tab.screenshot(ARTIFACTS / f"site-{theme}-signoffs.png")
 
@@ -394,7 +394,35 @@ def test_every_link_between_pages_leads_to_a_page(browser: Browser, site: tuple[
                 status = tab.eval(f"fetch({json.dumps(target)}).then(r => r.status)")
                 assert status == 200, f"{page} links to {link} ({status})"
                 queue.append(target)
-    assert len(seen) == 11
+    assert len(seen) == 12
+
+
+def test_a_metric_links_to_its_definition_which_shows_on_hover(
+    browser: Browser, site: tuple[str, str]
+) -> None:
+    theme, url = site
+    tab = visit(browser, url + "triad/models/churn-predictor/")
+    link = "document.querySelector('table.triad-targets a.triad-term-link')"
+    assert tab.eval(f"{link}.innerText") == "auc"
+    assert tab.eval(f"{link}.title") == (
+        "How well the score ranks subscribers who cancel above those who stay. "
+        "(higher is better; ratio (0.5 is chance, 1 is perfect))"
+    )
+    tab.eval(f"{link}.click()")
+    tab.wait_for("location.hash === '#term-auc' && document.querySelector('h1') !== null")
+    assert tab.text("h1") == "Glossary"
+    # The browser scrolls to the entry and marks it as the target (the CSS highlights it).
+    tab.wait_for("document.querySelector('dt:target') !== null")
+    assert tab.eval("document.querySelector('dt:target').id") == "term-auc"
+    names = tab.eval(
+        "Array.from(document.querySelectorAll('dl.triad-glossary dt .triad-term__name'))"
+        ".map(e => e.innerText)"
+    )
+    assert names[:4] == ["auc", "false_positive_rate", "precision", "recall"]
+    assert "new merchant" in names
+    assert_clean(tab)
+    tab.goto(url + "triad/glossary/")
+    tab.screenshot(ARTIFACTS / f"site-{theme}-glossary.png")
 
 
 def test_model_page_is_reached_from_home_by_a_click(

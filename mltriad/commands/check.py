@@ -124,6 +124,7 @@ def default_policy() -> Policy:
             "model-card": ROLES,
             "decision": ROLES[:2],
             "eval-set": ROLES[1:],
+            "glossary": ROLES,
             "policy": ROLES,
         },
         sections=dict(DEFAULT_SECTIONS),

@@ -50,6 +50,7 @@ YAML_SCHEMAS = {
     f"{EDITOR_SCHEMAS}/{KINDS['policy']}": ["triad.yaml"],
     f"{EDITOR_SCHEMAS}/{KINDS['eval-set']}": ["eval-sets/**/*.yaml"],
     f"{EDITOR_SCHEMAS}/{KINDS['signoff']}": ["signoffs/**/*.yaml"],
+    f"{EDITOR_SCHEMAS}/{KINDS['glossary']}": ["glossary.yaml"],
 }
 
 

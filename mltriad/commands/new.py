@@ -1,4 +1,5 @@
-"""`mltriad new`: a model card, decision record or evaluation set from its template.
+"""`mltriad new`: a model card, decision record, evaluation set or glossary file from its
+template.
 
 Every required field is written, as a FILL-IN placeholder or a suggested value; a new
 file never replaces one that exists.
@@ -7,6 +8,7 @@ file never replaces one that exists.
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import re
 from collections.abc import Iterable
@@ -22,6 +24,7 @@ from mltriad.artifacts import (
 from mltriad.errors import MltriadError
 from mltriad.files import write_file
 from mltriad.gitrepo import tree_paths
+from mltriad.glossary import HIGHER, glossary_of
 from mltriad.markdown import missing_sections, with_sections
 from mltriad.policy import PATH_KEY, Policy, read_policy
 from mltriad.rules.decisions import superseded_by
@@ -40,7 +43,7 @@ from mltriad.templates import (
 )
 from mltriad.values import PLACEHOLDER
 
-KINDS = ("model-card", "decision", "eval-set")
+KINDS = ("model-card", "decision", "eval-set", "glossary")
 NAME_RULE = "lowercase letters and digits in words joined by single dashes"
 MAX_NAME_LENGTH = 64
 
@@ -87,8 +90,15 @@ def new(
     _refuse_existing(root, repo, kind, name, path, at_base, base)
     templates = template_dir() / "new"
     if kind == "model-card":
-        result = _create(root, kind, path, _model_card_text(templates, policy, name))
+        result = _create(root, kind, path, _model_card_text(templates, repo, name))
         result.notes.extend(_unstaffed(policy, list(policy.accountable_roles(kind))))
+        return result
+    if kind == "glossary":
+        owner = _glossary_owner(policy)
+        values = {"TITLE": title_of(name), "OWNER": owner, "ROLES": ", ".join(policy.roles)}
+        text = render((templates / "glossary.md").read_text("utf-8"), fields(values))
+        result = _create(root, kind, path, text)
+        result.notes.extend(_unstaffed(policy, [owner]))
         return result
     result = _new_eval_set(root, templates, policy, name, path)
     result.notes.extend(_unstaffed(policy, [_eval_set_owner(policy)]))
@@ -111,8 +121,8 @@ def _check_kind(kind: str) -> None:
         return
     hint = did_you_mean(kind, list(KINDS))
     raise MltriadError(
-        f"mltriad does not know the kind '{kind}'; use model-card, decision or "
-        "eval-set" + (f" (did you mean '{hint}'?)" if hint else "")
+        f"mltriad does not know the kind '{kind}'; use model-card, decision, eval-set or "
+        "glossary" + (f" (did you mean '{hint}'?)" if hint else "")
     )
 
 
@@ -145,13 +155,16 @@ def title_of(name: str) -> str:
 
 def _artifact_path(policy: Policy, kind: str, name: str) -> str:
     """Where a new artifact of `kind` goes: the folder of its (first) glob, the glob's
-    extension."""
+    extension. A glossary file goes where its first Markdown glob says (glossary/NAME.md):
+    a single glossary.yaml is edited, not created once per name."""
     pattern = policy.first_glob(kind)
+    if kind == "glossary":
+        pattern = _glossary_glob(policy)
     folder = static_prefix(pattern)
     last = pattern.rsplit("/", 1)[-1]
     extension = last[last.rfind("*") + 1 :] if "*" in last else ""
     if not extension.startswith(".") or any(c in extension for c in "*?["):
-        extension = ".md" if kind in ("model-card", "decision") else ".yaml"
+        extension = ".md" if kind in ("model-card", "decision", "glossary") else ".yaml"
     path = f"{folder}/{name}{extension}" if folder else f"{name}{extension}"
     if not glob_regex(pattern).match(path):
         raise MltriadError(
@@ -203,10 +216,56 @@ def _create(root: Path, kind: str, path: str, text: str, number: int | None = No
     return NewResult(kind, path, placeholders, [FileResult(path, CREATED)], number)
 
 
-def _model_card_text(templates: Path, policy: Policy, name: str) -> str:
-    values = {"ID": name, "TITLE": title_of(name), "OWNERS": _owners_yaml(policy)}
+def _glossary_glob(policy: Policy) -> str:
+    """The first glob of paths.glossary that names Markdown files by a wildcard."""
+    for pattern in policy.globs("glossary"):
+        last = pattern.rsplit("/", 1)[-1]
+        if "*" in last and last.lower().endswith(".md"):
+            return pattern
+    raise MltriadError(
+        f"paths.glossary ({policy.globs_text('glossary')}) has no glob of Markdown files "
+        "such as glossary/*.md, so a new glossary file has nowhere to go",
+        path="triad.yaml",
+        hint="Add the terms to your glossary file by hand, or add glossary/*.md to "
+        "paths.glossary in triad.yaml.",
+    )
+
+
+def _glossary_owner(policy: Policy) -> str:
+    roles = list(policy.accountable_roles("glossary"))
+    if "product-manager" in roles:  # the words of the product are the product's to define
+        roles.insert(0, "product-manager")
+    staffed = [r for r in roles if policy.roles[r].members]
+    return (staffed or roles)[0]
+
+
+def _model_card_text(templates: Path, repo: Repository, name: str) -> str:
+    policy = repo.policy
+    values = {
+        "ID": name,
+        "TITLE": title_of(name),
+        "OWNERS": _owners_yaml(policy),
+        "TARGET_METRIC": _target_metric(repo),
+    }
     text = render((templates / "model-card.md").read_text("utf-8"), fields(values))
     return _add_sections(text, policy, "model-card")
+
+
+def _target_metric(repo: Repository) -> str:
+    """The first target's metric: with a glossary, one of its metrics (where higher is
+    better, as the template's `min` asks), to confirm; else a placeholder."""
+    glossary = glossary_of(repo)
+    metrics = [m for m in glossary.metrics if m.direction == HIGHER]
+    if not metrics:
+        return f"  - metric: {PLACEHOLDER} the metric, such as recall"
+    names = ", ".join(m.name for m in glossary.metrics)
+    first = metrics[0].name
+    spelled = (
+        first if re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9 _.()/-]*", first) else json.dumps(first)
+    )
+    return (
+        f"  - metric: {spelled}  # {PLACEHOLDER} confirm the metric (the glossary defines {names})"
+    )
 
 
 def _owners_yaml(policy: Policy) -> str:

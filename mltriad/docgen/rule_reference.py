@@ -41,6 +41,12 @@ FAMILIES = {
         "Scaffolding placeholders",
         "Placeholders that `mltriad init` and `mltriad new` write and a person must replace.",
     ),
+    "7": (
+        "The glossary",
+        "Every metric a model card names is defined in the glossary, once, and its targets "
+        "point the way the metric's direction says. A repository without a glossary gets "
+        "none of these findings.",
+    ),
 }
 
 _EFFECT = {

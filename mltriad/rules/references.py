@@ -150,6 +150,11 @@ def decision_references(artifact: Artifact, ctx: Context) -> Iterable[Finding]:
     yield from _refs(artifact, ctx, "models", "model-card", UNKNOWN_MODEL.id)
 
 
+@checks("glossary")
+def glossary_owner(artifact: Artifact, ctx: Context) -> Iterable[Finding]:
+    yield from role_exists(artifact, ctx, artifact.data.get("owner"), ["owner"], "owner")
+
+
 @checks("eval-set")
 def eval_set_references(artifact: Artifact, ctx: Context) -> Iterable[Finding]:
     data = artifact.data

@@ -10,6 +10,7 @@ from mltriad.errors import GitError
 from mltriad.evalsets import EvalSet, ownership
 from mltriad.findings import ParseError
 from mltriad.gitrepo import GitRepo
+from mltriad.glossary import glossary_of
 from mltriad.matrix import signoff_matrix
 from mltriad.policy import Policy, read_policy
 from mltriad.site.views import Commit, Site, Verdict
@@ -54,6 +55,8 @@ def collect(root: Path) -> Site:
         },
         signoffs=signoff_matrix(snapshot, policy, verify_signatures=True),
         commit=built_commit(root, snapshot, policy),
+        glossary_files=_load(repo, "glossary"),
+        glossary=glossary_of(repo),
     )
 
 

@@ -14,7 +14,8 @@ NAV_LIMIT = 20
 
 
 def triad_section(site: Site, site_map: SiteMap, title: str) -> dict[str, Any]:
-    """Overview, the models, the decision log, the evaluation sets and the sign-offs.
+    """Overview, the models, the decision log, the evaluation sets, the glossary (when
+    the repository has one) and the sign-offs.
 
     Decision records are reached from the log, models and evaluation sets from the
     overview and their index when there are more than NAV_LIMIT of them.
@@ -36,6 +37,8 @@ def triad_section(site: Site, site_map: SiteMap, title: str) -> dict[str, Any]:
         )
     else:
         entries.append({"Evaluation sets": site_map.eval_set_index})
+    if site.glossary_files:
+        entries.append({"Glossary": site_map.glossary})
     entries.append({"Sign-offs": site_map.signoffs})
     return {title: entries}
 
@@ -43,6 +46,8 @@ def triad_section(site: Site, site_map: SiteMap, title: str) -> dict[str, Any]:
 def listed_pages(site: Site, site_map: SiteMap) -> set[str]:
     """The generated pages the section lists; the others are linked from these."""
     pages = {site_map.home, site_map.decision_log, site_map.eval_set_index, site_map.signoffs}
+    if site.glossary_files:
+        pages.add(site_map.glossary)
     if len(site.models) <= NAV_LIMIT:
         pages.update(site_map.model(card.id) for card in site.models)
     if len(site.eval_sets) <= NAV_LIMIT:

@@ -41,6 +41,10 @@ class SiteMap:
         return f"{self.folder}/signoffs.md"
 
     @property
+    def glossary(self) -> str:
+        return f"{self.folder}/glossary.md"
+
+    @property
     def stylesheet(self) -> str:
         return f"{self.folder}/assets/triad.css"
 
@@ -65,6 +69,8 @@ class SiteMap:
             return self.decision(path)
         if kind == "eval-set":
             return self.eval_set(ident)
+        if kind == "glossary":
+            return self.glossary
         return None
 
     def href(self, source: str, target: str) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from mltriad.artifacts import Artifact, Repository
 from mltriad.evalsets import Ownership
 from mltriad.findings import Finding
+from mltriad.glossary import Glossary
 from mltriad.matrix import Row
 from mltriad.policy import Policy
 from mltriad.targets import TargetRow
@@ -49,13 +50,18 @@ class Site:
     ownership: dict[str, Ownership] = field(default_factory=dict)
     signoffs: list[Row] = field(default_factory=list)
     commit: Commit | None = None
+    glossary_files: list[Artifact] = field(default_factory=list)
+    glossary: Glossary = field(default_factory=lambda: Glossary((), ()))
 
     def __post_init__(self) -> None:
         self._findings: dict[str, list[Finding]] = {}
         for item in self.findings:
             self._findings.setdefault(item.path, []).append(item)
         self._signoffs = {row.artifact: row for row in self.signoffs}
-        self._artifacts = {a.path: a for a in (*self.models, *self.decisions, *self.eval_sets)}
+        self._artifacts = {
+            a.path: a
+            for a in (*self.models, *self.decisions, *self.eval_sets, *self.glossary_files)
+        }
 
     def artifact(self, path: str) -> Artifact | None:
         return self._artifacts.get(path)

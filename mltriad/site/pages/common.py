@@ -165,6 +165,14 @@ def eval_set_title(eval_set: Artifact) -> str:
     return title.strip() if isinstance(title, str) and title.strip() else eval_set.id
 
 
+def glossary_title(part: Artifact) -> str:
+    """A glossary file's title, its body's heading, or 'Glossary (PATH)'."""
+    title = part.data.get("title")
+    if isinstance(title, str) and title.strip():
+        return title.strip()
+    return split_title(part.body)[0] or f"Glossary ({part.path})"
+
+
 def decision_state(record: Artifact, statuses: DecisionRules) -> str:
     """The lifecycle state a filter groups by: accepted, proposed, superseded, ... ('On
     hold' and a team's own statuses count as the state triad.yaml gives them)."""
@@ -297,4 +305,6 @@ def name_and_page(site: Site, site_map: SiteMap, path: str, kind: str) -> tuple[
         return model_title(artifact), site_map.model(artifact.id)
     if kind == "decision":
         return f"{decision_label(artifact)}: {decision_title(artifact)}", site_map.decision(path)
+    if kind == "glossary":
+        return glossary_title(artifact), site_map.glossary
     return eval_set_title(artifact), site_map.eval_set(artifact.id)

@@ -66,7 +66,14 @@ def model_page(site: Site, card: Artifact, site_map: SiteMap, title: str) -> Ren
             return esc(name)
         return page_link(site_map, source, site_map.eval_set(name), name)
 
-    page.html(targets_table(site.targets.get(card.path, []), eval_set_link))
+    def metric_link(name: str) -> str:
+        term = site.glossary.lookup(name)
+        if term is None or not term.is_metric:
+            return esc(name)
+        href = site_map.href(source, site_map.glossary) + "#" + term.anchor
+        return tag("a", esc(name), href=href, title=term.summary, class_="triad-term-link")
+
+    page.html(targets_table(site.targets.get(card.path, []), eval_set_link, metric_link))
     page.heading("What it does")
     page.html(_overview(site, card, source, site_map))
     modes = data.get("failure_modes")
@@ -97,8 +104,13 @@ def _hero(site: Site, card: Artifact) -> str:
     return f'<p class="triad-hero">{" ".join(items)}</p>'
 
 
-def targets_table(rows: list[TargetRow], eval_set_link: Callable[[str], str]) -> str:
-    """Each target next to its measured result, with a pass or fail mark.
+def targets_table(
+    rows: list[TargetRow],
+    eval_set_link: Callable[[str], str],
+    metric_link: Callable[[str], str] = esc,
+) -> str:
+    """Each target next to its measured result, with a pass or fail mark; a metric the
+    glossary defines links to its definition, which shows on hover.
 
     When every target is measured on one evaluation set, it is named once above the table
     rather than on every row.
@@ -117,7 +129,7 @@ def targets_table(rows: list[TargetRow], eval_set_link: Callable[[str], str]) ->
     ]
     table = Table(columns, class_="triad-targets")
     for row in rows:
-        metric = esc(row.metric)
+        metric = metric_link(row.metric)
         if row.target.why:
             metric += tag("span", esc(row.target.why), class_="triad-sub")
         cells = [metric, esc(row.slice) if row.slice else muted("whole set")]
