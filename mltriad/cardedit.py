@@ -126,8 +126,10 @@ def update_lists(
     for key, entries, key_of in updates:
         block = blocks.get(key)
         current = data.get(key)
-        if block is not None and isinstance(block.node, yaml.SequenceNode) and (
-            not block.node.flow_style and block.node.value and isinstance(current, list)
+        if (
+            block is not None
+            and isinstance(block.node, yaml.SequenceNode)
+            and (not block.node.flow_style and block.node.value and isinstance(current, list))
         ):
             plans.extend(_edit_items(lines, block, current, entries, key_of, newline))
             previous_end = block.end

@@ -662,8 +662,12 @@ def results_compute(
 @results.command(name="import")
 @click.argument("card", type=click.Path(dir_okay=False))
 @click.argument("source", type=click.Path(exists=True))
-@click.option("--eval-set", "eval_set", required=True, metavar="ID", help="The evaluation set measured on.")
-@click.option("--slice", "slice_name", metavar="NAME", help="The slice measured (default: the whole set).")
+@click.option(
+    "--eval-set", "eval_set", required=True, metavar="ID", help="The evaluation set measured on."
+)
+@click.option(
+    "--slice", "slice_name", metavar="NAME", help="The slice measured (default: the whole set)."
+)
 @click.option("--run", metavar="ID", help="The evaluation run's id or link, written as `run`.")
 @click.option(
     "--map",

@@ -185,9 +185,11 @@ def _mlflow(folder: Path, label: str) -> Measurements:
             if not parts:
                 continue
             try:
-                timestamp, read, step = int(parts[0]), float(parts[1]), int(parts[2]) if len(
-                    parts
-                ) > 2 else 0
+                timestamp, read, step = (
+                    int(parts[0]),
+                    float(parts[1]),
+                    int(parts[2]) if len(parts) > 2 else 0,
+                )
             except (ValueError, IndexError):
                 raise MltriadError(
                     "is not an MLflow metric line (`timestamp value step`)",

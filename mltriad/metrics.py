@@ -152,9 +152,7 @@ def _averaged_f1(metric: str, confusion: Confusion) -> float:
     """Macro: the mean F1 of the labels that occur (as actual or predicted); weighted: the
     mean weighted by each label's number of actual cases."""
     present = [
-        i
-        for i in range(len(confusion.labels))
-        if confusion.support(i) or confusion.predicted(i)
+        i for i in range(len(confusion.labels)) if confusion.support(i) or confusion.predicted(i)
     ]
     if not present:
         raise Undefined(metric, "there are no cases")

@@ -117,7 +117,7 @@ def snapshot_opener(snapshot: Snapshot, path: str) -> Opener:
     real_path = getattr(snapshot, "real_path", None)
     if callable(real_path):
         real = real_path(clean)
-        return lambda: open(real, "rb")  # noqa: SIM115 - the caller closes it
+        return lambda: open(real, "rb")
     return lambda: io.BytesIO(snapshot.read_bytes(clean, SNAPSHOT_LIMIT))
 
 
@@ -192,7 +192,9 @@ def _delimited(
                 )
             yield line, [record[p] if p >= 0 else None for p in positions]
     except csv.Error as exc:
-        raise ScoringError(f"is not valid CSV ({exc})", path=label, line=reader.line_num + 1) from None
+        raise ScoringError(
+            f"is not valid CSV ({exc})", path=label, line=reader.line_num + 1
+        ) from None
 
 
 def _kind_and_header(opener: Opener, label: str) -> tuple[str, list[str]]:
@@ -260,9 +262,7 @@ def _label_text(value: Any) -> str | None:
 
 
 def _index(eval_set: EvalSet, snapshot: Snapshot) -> _Index:
-    positives = {
-        s.columns.positive for s in eval_set.slices if s.columns and s.columns.positive
-    }
+    positives = {s.columns.positive for s in eval_set.slices if s.columns and s.columns.positive}
     if len(positives) > 1:
         raise ScoringError(
             f"its slices declare different positive labels ({', '.join(sorted(positives))})",
@@ -282,9 +282,7 @@ def _index(eval_set: EvalSet, snapshot: Snapshot) -> _Index:
         code = len(slice_names)
         slice_names.append(s.name)
         for data_file in s.files:
-            _read_slice_file(
-                snapshot, s, data_file.path, code, ids, label_codes, labels, slices
-            )
+            _read_slice_file(snapshot, s, data_file.path, code, ids, label_codes, labels, slices)
     names = list(label_codes)
     positive_name = next(iter(positives), None)
     if positive_name is not None and positive_name not in label_codes:
@@ -466,8 +464,6 @@ def score(
     return scored
 
 
-
-
 def _first_unseen(ids: dict[str, int], seen: bytearray) -> Iterator[tuple[str, int]]:
     found = 0
     for case_id, number in ids.items():
@@ -488,8 +484,7 @@ def _score(raw: Any, label: str, line: int, column: str) -> float:
             value = math.nan
     if not math.isfinite(value):
         raise ScoringError(
-            f"has the {column} '{raw if raw is not None else ''}', which is not a finite "
-            "number",
+            f"has the {column} '{raw if raw is not None else ''}', which is not a finite number",
             path=label,
             line=line,
             hint="Give every prediction a numeric score, or leave the score column out.",

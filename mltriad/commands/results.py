@@ -111,7 +111,9 @@ def _today(date: str | None) -> str:
     try:
         return datetime.date.fromisoformat(date).isoformat()
     except ValueError:
-        raise MltriadError(f"--date '{date}' is not a date", hint="Write it as YYYY-MM-DD.") from None
+        raise MltriadError(
+            f"--date '{date}' is not a date", hint="Write it as YYYY-MM-DD."
+        ) from None
 
 
 def _write(root: Path, card: Artifact, after: str, dry_run: bool) -> bool:
@@ -258,9 +260,7 @@ def _computed_entries(
                 change.notes.append(f"{metric} on {part or eval_set.id} not written: {exc}")
                 continue
             change.values.append((metric, part, value))
-            entries.append(
-                _result(metric, part, eval_set, value, measured_at, run, reference)
-            )
+            entries.append(_result(metric, part, eval_set, value, measured_at, run, reference))
     for (metric, part), target in wanted.items():
         if part is not None and part not in scored.slices:
             line = card.locate(["targets", target.index])[0]

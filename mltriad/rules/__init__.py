@@ -7,6 +7,7 @@ from mltriad.rules import (  # noqa: F401
     format_rules,
     placeholder_rules,
     references,
+    result_rules,
     schema,
     sections,
     signoff_rules,
