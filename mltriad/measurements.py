@@ -75,6 +75,8 @@ def _number(value: Any, label: str, line: int, name: str) -> float:
 
 
 def _json(raw: bytes, label: str) -> Measurements:
+    if raw.lstrip().startswith(b"["):
+        raw = b'{"results": ' + raw + b"}"  # a top-level list, wrapped: its lines stay
     try:
         doc = parse_yaml(label, raw)  # JSON is YAML, and this parser keeps lines
     except ParseError as exc:
