@@ -283,6 +283,12 @@ def _index(eval_set: EvalSet, snapshot: Snapshot) -> _Index:
         slice_names.append(s.name)
         for data_file in s.files:
             _read_slice_file(snapshot, s, data_file.path, code, ids, label_codes, labels, slices)
+    if not slice_names:
+        raise ScoringError(
+            "no slice lists data files, so there are no labelled cases to join predictions to",
+            path=eval_set.path,
+            hint="List each slice's data files (with `columns`) in the evaluation set.",
+        )
     names = list(label_codes)
     positive_name = next(iter(positives), None)
     if positive_name is not None and positive_name not in label_codes:

@@ -1,0 +1,109 @@
+"""`mltriad results compute` on 100,000 and 1,000,000 predictions: time and peak memory.
+
+Builds an evaluation set of N cases in two slices (CSV data files) and a predictions file
+with scores, then times `mltriad.scoring.score` plus every metric (one process, one core)
+and measures its peak memory with tracemalloc. A second predictions file of the same
+cases carries a 400-byte extra column per line: four times the bytes, and the same peak,
+since lines are streamed and nothing of a line is kept but its counts and its score.
+
+    python bench/results_compute.py            # 100k and 1M
+    python bench/results_compute.py --quick    # 20k and 100k (the test suite runs this)
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+
+from mltriad.artifacts import Repository
+from mltriad.evalsets import load_eval_set
+from mltriad.metrics import METRICS, Undefined
+from mltriad.policy import read_policy
+from mltriad.scoring import score
+from mltriad.snapshot import WorkTree
+
+POLICY = """version: 1
+roles:
+  ml-engineer: {members: []}
+  product-manager: {members: []}
+  domain-expert: {members: []}
+"""
+
+
+def build(root: Path, n: int) -> tuple[Path, Path]:
+    rng = random.Random(n)
+    (root / "eval-sets").mkdir(parents=True)
+    (root / "data").mkdir()
+    (root / "triad.yaml").write_text(POLICY)
+    half = n // 2
+    slices = []
+    with (root / "p.csv").open("w") as plain, (root / "wide.csv").open("w") as wide:
+        plain.write("id,prediction,score\n")
+        wide.write("id,prediction,score,features\n")
+        padding = "x" * 400
+        for part, (start, stop) in enumerate(((0, half), (half, n))):
+            name = f"part-{part}"
+            with (root / "data" / f"{name}.csv").open("w") as data:
+                data.write("case,label\n")
+                for i in range(start, stop):
+                    label = "fraud" if rng.random() < 0.1 else "legit"
+                    data.write(f"c{i},{label}\n")
+                    s = min(max(rng.gauss(0.7 if label == "fraud" else 0.3, 0.2), 0.0), 1.0)
+                    predicted = "fraud" if s > 0.5 else "legit"
+                    plain.write(f"c{i},{predicted},{s:.4f}\n")
+                    wide.write(f"c{i},{predicted},{s:.4f},{padding}\n")
+            slices.append(
+                f"  - name: {name}\n    defined_by: domain-expert\n    source: expert\n"
+                f"    cases: {stop - start}\n    columns: {{id: case, label: label, positive: fraud}}\n"
+                f"    files:\n      - path: data/{name}.csv\n        sha256: '{'0' * 64}'\n"
+            )
+    (root / "eval-sets" / "bench.yaml").write_text(
+        "id: bench\ntitle: Bench\ndescription: d\nowner: domain-expert\nslices:\n" + "".join(slices)
+    )
+    return root / "p.csv", root / "wide.csv"
+
+
+def measure(root: Path, predictions: Path) -> tuple[float, float, int]:
+    snapshot = WorkTree(root)
+    policy, _ = read_policy(snapshot)
+    eval_set = load_eval_set(Repository(snapshot, policy), "bench")
+    assert eval_set is not None
+    tracemalloc.start()
+    started = time.perf_counter()
+    scored = score(eval_set, snapshot, lambda: predictions.open("rb"), predictions.name)
+    for part in scored.slices:
+        for metric in METRICS:
+            try:
+                scored.value(metric, part)
+            except Undefined:
+                pass
+    elapsed = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return elapsed, peak / 2**20, scored.predictions
+
+
+def main(argv: list[str]) -> int:
+    sizes = (20_000, 100_000) if "--quick" in argv else (100_000, 1_000_000)
+    print("| predictions | file | time | peak memory | bytes per case |")
+    print("| --- | --- | --- | --- | --- |")
+    for n in sizes:
+        with tempfile.TemporaryDirectory() as folder:
+            plain, wide = build(Path(folder), n)
+            for path in (plain, wide):
+                seconds, peak, count = measure(Path(folder), path)
+                assert count == n
+                size = path.stat().st_size / 2**20
+                print(
+                    f"| {n:,} | {path.name} ({size:,.0f} MiB) | {seconds:.2f} s | "
+                    f"{peak:,.1f} MiB | {peak * 2**20 / n:,.0f} |"
+                )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
