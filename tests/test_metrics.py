@@ -27,7 +27,9 @@ def scores_of(actual: list[int], score: list[float], positive: int) -> Scores:
     return scores
 
 
-def binary_oracle(metric: str, actual: list[int], predicted: list[int], score: list[float]) -> float:
+def binary_oracle(
+    metric: str, actual: list[int], predicted: list[int], score: list[float]
+) -> float:
     m = sklearn_metrics
     if metric == "accuracy":
         return float(m.accuracy_score(actual, predicted))
@@ -59,9 +61,7 @@ def test_binary_metrics_agree_with_scikit_learn(seed: int, metric: str) -> None:
     predicted[0], predicted[1] = 0, 1
     # Scores rounded to one decimal: many ties, within and across the classes.
     score = [round(min(max(rng.gauss(0.3 + 0.4 * a, 0.25), 0), 1), 1) for a in actual]
-    ours = compute(
-        metric, confusion_of(actual, predicted, LABELS), 1, scores_of(actual, score, 1)
-    )
+    ours = compute(metric, confusion_of(actual, predicted, LABELS), 1, scores_of(actual, score, 1))
     assert ours == pytest.approx(binary_oracle(metric, actual, predicted, score), abs=1e-12)
 
 
@@ -88,8 +88,10 @@ def test_all_scores_tied_give_the_chance_auc_and_the_base_rate_precision() -> No
     score = [0.5] * 5
     scores = scores_of(actual, score, 1)
     confusion = confusion_of(actual, [1] * 5, LABELS)
-    assert compute("roc_auc", confusion, 1, scores) == 0.5 == sklearn_metrics.roc_auc_score(
-        actual, score
+    assert (
+        compute("roc_auc", confusion, 1, scores)
+        == 0.5
+        == sklearn_metrics.roc_auc_score(actual, score)
     )
     assert compute("pr_auc", confusion, 1, scores) == pytest.approx(
         sklearn_metrics.average_precision_score(actual, score)
@@ -107,7 +109,9 @@ def test_all_scores_tied_give_the_chance_auc_and_the_base_rate_precision() -> No
         ("pr_auc", "there is no positive case"),
     ],
 )
-def test_a_single_negative_class_leaves_positive_metrics_undefined(metric: str, reason: str) -> None:
+def test_a_single_negative_class_leaves_positive_metrics_undefined(
+    metric: str, reason: str
+) -> None:
     actual = [0, 0, 0]
     confusion = confusion_of(actual, [0, 0, 0], LABELS)
     with pytest.raises(Undefined) as raised:

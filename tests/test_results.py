@@ -111,8 +111,15 @@ def test_an_lfs_pointer_with_the_recorded_oid_is_noted_not_failed(example: Path)
 
 def test_the_diff_touches_only_the_results_and_confusion_lines(example: Path) -> None:
     # A card with comments and quoting inside and around the results: all of it stays.
-    replace_text(example, CARD, "  - metric: precision\n", "  # kept as written\n  - metric: 'precision'\n")
-    replace_text(example, CARD, "# The errors that matter", "# A comment before failure modes.\n# The errors that matter")
+    replace_text(
+        example, CARD, "  - metric: precision\n", "  # kept as written\n  - metric: 'precision'\n"
+    )
+    replace_text(
+        example,
+        CARD,
+        "# The errors that matter",
+        "# A comment before failure modes.\n# The errors that matter",
+    )
     before = (example / CARD).read_text(encoding="utf-8")
     assert invoke([*COMPUTE, *DATE], cwd=example).exit_code == 0
     after = (example / CARD).read_text(encoding="utf-8")
@@ -170,7 +177,9 @@ def test_a_label_the_set_never_uses_is_an_error(example: Path) -> None:
 
 
 def test_a_metric_mltriad_cannot_compute_is_an_error_at_its_target(example: Path) -> None:
-    replace_text(example, CARD, "  - metric: precision\n    eval_set", "  - metric: latency_ms\n    eval_set")
+    replace_text(
+        example, CARD, "  - metric: precision\n    eval_set", "  - metric: latency_ms\n    eval_set"
+    )
     done = invoke([*COMPUTE], cwd=example)
     assert done.exit_code == 2
     assert "targets[1] names the metric 'latency_ms', which mltriad cannot compute" in done.output
@@ -183,7 +192,12 @@ def test_an_undefined_target_metric_is_an_error_not_nan(example: Path) -> None:
     rows = [
         re.sub(r",fraud,", ",legit,", r) if r.startswith("nm-") else r for r in _all_rows(example)
     ]
-    replace_text(example, CARD, "  - metric: precision\n    eval_set: fraud-holdout\n    min", "  - metric: precision\n    slice: new-merchants\n    eval_set: fraud-holdout\n    min")
+    replace_text(
+        example,
+        CARD,
+        "  - metric: precision\n    eval_set: fraud-holdout\n    min",
+        "  - metric: precision\n    slice: new-merchants\n    eval_set: fraud-holdout\n    min",
+    )
     name = _write_predictions(example, rows)
     done = invoke(["results", "compute", CARD, "--predictions", name], cwd=example)
     assert done.exit_code == 2
@@ -200,8 +214,18 @@ def test_json_lines_with_other_column_names(example: Path) -> None:
     (example / "p.jsonl").write_text("".join(lines))
     done = invoke(
         [
-            "results", "compute", CARD, "--predictions", "p.jsonl", "--id-column", "payment",
-            "--prediction-column", "label", "--score-column", "p", "--dry-run",
+            "results",
+            "compute",
+            CARD,
+            "--predictions",
+            "p.jsonl",
+            "--id-column",
+            "payment",
+            "--prediction-column",
+            "label",
+            "--score-column",
+            "p",
+            "--dry-run",
         ],
         cwd=example,
     )
@@ -229,7 +253,9 @@ def run_script(path: Path, *args: str):  # type: ignore[no-untyped-def]
     import subprocess
     import sys
 
-    return subprocess.run([sys.executable, str(path), *args], capture_output=True, text=True, check=False)
+    return subprocess.run(
+        [sys.executable, str(path), *args], capture_output=True, text=True, check=False
+    )
 
 
 def _diff(before: str, after: str) -> list[str]:

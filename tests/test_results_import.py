@@ -33,14 +33,20 @@ def test_plain_json_with_slices(example: Path) -> None:
 
 def test_plain_csv_for_one_slice(example: Path) -> None:
     (example / "m.csv").write_text("metric,value\nfalse_positive_rate,0.012\n")
-    done = invoke([*IMPORT, "m.csv", *SET, "--slice", "production-sample", "--dry-run"], cwd=example)
+    done = invoke(
+        [*IMPORT, "m.csv", *SET, "--slice", "production-sample", "--dry-run"], cwd=example
+    )
     assert done.exit_code == 0, done.output
     assert "-    value: 0.0137\n" in done.output and "+    value: 0.012\n" in done.output
 
 
 def test_huggingface_evaluate_json_needs_its_names_mapped(example: Path) -> None:
-    saved = {"precision": 0.7, "accuracy": 0.93, "_timestamp": "2026-11-03T10:00:00",
-             "_evaluate_version": "0.4.3"}
+    saved = {
+        "precision": 0.7,
+        "accuracy": 0.93,
+        "_timestamp": "2026-11-03T10:00:00",
+        "_evaluate_version": "0.4.3",
+    }
     (example / "eval.json").write_text(json.dumps(saved, indent=2))
     done = invoke([*IMPORT, "eval.json", *SET], cwd=example)
     assert done.exit_code == 2
@@ -54,9 +60,7 @@ def test_huggingface_evaluate_json_needs_its_names_mapped(example: Path) -> None
 
 def test_lm_evaluation_harness_results_map_through_triad_yaml(example: Path) -> None:
     results = {
-        "results": {
-            "fraud_qa": {"alias": "fraud_qa", "acc,none": 0.81, "acc_stderr,none": 0.01}
-        },
+        "results": {"fraud_qa": {"alias": "fraud_qa", "acc,none": 0.81, "acc_stderr,none": 0.01}},
         "config": {"model": "hf"},
         "versions": {"fraud_qa": 1},
     }
