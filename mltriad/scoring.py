@@ -17,11 +17,14 @@ no prediction, a label never seen, a file that is a Git LFS pointer not fetched.
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
 import io
 import json
 import math
+import operator
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -157,46 +160,6 @@ def _kind(label: str, first: str) -> str:
     return "jsonl" if first.lstrip().startswith("{") else "csv"
 
 
-def rows(opener: Opener, label: str, wanted: tuple[str, ...]) -> Iterator[tuple[int, list[Any]]]:
-    """(line, [value of each wanted column, None when absent]) for each record of a CSV,
-    TSV or JSON Lines file; a CSV must have every column of `wanted` but those that may be
-    absent are the caller's to check (None values)."""
-    with _text(opener, label) as text:
-        first = text.readline()
-        kind = _kind(label, first)
-        if kind == "jsonl":
-            yield from _json_lines(first, text, label, wanted)
-        else:
-            yield from _delimited(first, text, label, wanted, "\t" if kind == "tsv" else ",")
-
-
-def _delimited(
-    first: str, text: IO[str], label: str, wanted: tuple[str, ...], delimiter: str
-) -> Iterator[tuple[int, list[Any]]]:
-    header = next(csv.reader([first], delimiter=delimiter), [])
-    header = [h.strip() for h in header]
-    positions = [header.index(w) if w in header else -1 for w in wanted]
-    last = max(positions) if positions else -1
-    reader = csv.reader(text, delimiter=delimiter)
-    try:
-        for record in reader:
-            line = reader.line_num + 1
-            if not record or (len(record) == 1 and not record[0].strip()):
-                continue
-            if len(record) <= last:
-                raise ScoringError(
-                    f"has {len(record)} field(s), but the header names {len(header)}",
-                    path=label,
-                    line=line,
-                    hint="Give every row a value for every column.",
-                )
-            yield line, [record[p] if p >= 0 else None for p in positions]
-    except csv.Error as exc:
-        raise ScoringError(
-            f"is not valid CSV ({exc})", path=label, line=reader.line_num + 1
-        ) from None
-
-
 def _kind_and_header(opener: Opener, label: str) -> tuple[str, list[str]]:
     """The file's kind, and the columns of a CSV or TSV or the keys of the first record of
     JSON Lines."""
@@ -217,33 +180,85 @@ def header_of(opener: Opener, label: str) -> list[str]:
     return _kind_and_header(opener, label)[1]
 
 
-def _json_lines(
-    first: str, text: IO[str], label: str, wanted: tuple[str, ...]
-) -> Iterator[tuple[int, list[Any]]]:
-    def lines() -> Iterator[str]:
-        yield first
-        yield from text
+class Records:
+    """The records of a CSV, TSV or JSON Lines file, as tuples of the wanted columns' values,
+    read as a stream: `with Records(...) as records: for values in records: ...`.
 
-    for number, line in enumerate(lines(), 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except ValueError as exc:
-            raise ScoringError(
-                f"is not valid JSON Lines ({exc})",
-                path=label,
-                line=number,
-                hint="Write one JSON object per line.",
-            ) from None
-        if not isinstance(record, dict):
-            raise ScoringError(
-                "holds a JSON value that is not an object",
-                path=label,
-                line=number,
-                hint="Write one JSON object per line.",
+    A CSV must have every wanted column (the caller checks its header; at least two are
+    wanted); a JSON Lines record without a key gives None for it. `line` is the line of
+    the record last read, for messages. A CSV row with too few fields raises IndexError
+    and bad CSV quoting csv.Error out of the loop: `problem(exc)` turns either into a
+    ScoringError at its line. The CSV path runs in C (csv, filter, itemgetter), so the
+    caller's loop body is the only Python per line.
+    """
+
+    def __init__(self, opener: Opener, label: str, wanted: tuple[str, ...]) -> None:
+        self.opener, self.label, self.wanted = opener, label, wanted
+        self._number = 0
+        self._reader: Any = None
+
+    def __enter__(self) -> Records:
+        self._text = _text(self.opener, self.label)
+        first = self._text.readline()
+        kind = _kind(self.label, first)
+        if kind == "jsonl":
+            self._iter: Iterator[Any] = self._json_lines(first)
+        else:
+            delimiter = "\t" if kind == "tsv" else ","
+            header = [h.strip() for h in next(csv.reader([first], delimiter=delimiter), [])]
+            self._width = len(header)
+            getter = operator.itemgetter(*(header.index(w) for w in self.wanted))
+            self._reader = csv.reader(self._text, delimiter=delimiter)
+            self._iter = map(getter, filter(None, self._reader))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._text.close()
+
+    def __iter__(self) -> Iterator[Any]:
+        return self._iter
+
+    @property
+    def line(self) -> int:
+        return self._reader.line_num + 1 if self._reader is not None else self._number
+
+    def problem(self, exc: Exception) -> ScoringError:
+        if isinstance(exc, IndexError):
+            return ScoringError(
+                f"has fewer fields than the {self._width} its header names",
+                path=self.label,
+                line=self.line,
+                hint="Give every row a value for every column.",
             )
-        yield number, [record.get(w) for w in wanted]
+        return ScoringError(f"is not valid CSV ({exc})", path=self.label, line=self.line)
+
+    def _json_lines(self, first: str) -> Iterator[tuple[Any, ...]]:
+        def lines() -> Iterator[str]:
+            yield first
+            yield from self._text
+
+        wanted = self.wanted
+        for number, line in enumerate(lines(), 1):
+            self._number = number
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+            except ValueError as exc:
+                raise ScoringError(
+                    f"is not valid JSON Lines ({exc})",
+                    path=self.label,
+                    line=number,
+                    hint="Write one JSON object per line.",
+                ) from None
+            if not isinstance(record, dict):
+                raise ScoringError(
+                    "holds a JSON value that is not an object",
+                    path=self.label,
+                    line=number,
+                    hint="Write one JSON object per line.",
+                )
+            yield tuple(record.get(w) for w in wanted)
 
 
 def _label_text(value: Any) -> str | None:
@@ -334,36 +349,66 @@ def _read_slice_file(
                 hint=f"Set columns.{key} of the slice {s.name} in the evaluation set to the "
                 "right column.",
             )
-    for line, (case_id, label) in rows(opener, path, (id_column, label_column)):
-        text_id = _label_text(case_id)
-        text_label = _label_text(label)
+    with Records(opener, path, (id_column, label_column)) as records:
+        try:
+            _index_records(records, s, code, ids, label_codes, labels, slices)
+        except (IndexError, csv.Error) as exc:
+            raise records.problem(exc) from None
+
+
+def _index_records(
+    records: Records,
+    s: Slice,
+    code: int,
+    ids: dict[str, int],
+    label_codes: dict[str, int],
+    labels: bytearray,
+    slices: bytearray,
+) -> None:
+    path = records.label
+    for case_id, label in records:
+        text_id = case_id if type(case_id) is str else _label_text(case_id)
+        text_label = label if type(label) is str else _label_text(label)
         if text_id is None or text_label is None:
             raise ScoringError(
                 f"has no {'id' if text_id is None else 'label'} in this row",
                 path=path,
-                line=line,
+                line=records.line,
             )
         if text_id in ids:
             raise ScoringError(
                 f"repeats the case id '{text_id}', which an earlier row of the set has",
                 path=path,
-                line=line,
+                line=records.line,
                 hint="Give every case of the set its own id.",
             )
         label_code = label_codes.get(text_label)
         if label_code is None:
             if len(label_codes) >= MAX_LABELS:
                 raise ScoringError(
-                    f"has more than {MAX_LABELS} distinct labels", path=path, line=line
+                    f"has more than {MAX_LABELS} distinct labels", path=path, line=records.line
                 )
             label_code = label_codes[text_label] = len(label_codes)
-        number = len(labels)
-        ids[text_id] = number
+        ids[text_id] = len(labels)
         labels.append(label_code)
         slices.append(code)
 
 
 # --- Joining the predictions -----------------------------------------------------------------
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while millions of small acyclic objects are made: the
+    collector would scan the growing index again and again (time growing faster than the
+    file)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def score(
@@ -375,7 +420,17 @@ def score(
 ) -> Scored:
     """Join the predictions that `opener` opens (`label` names it in messages) to the set's
     cases, counting each slice's confusion and, where there are scores, keeping them."""
-    columns = columns or PredictionColumns()
+    with _collector_paused():
+        return _score(eval_set, snapshot, opener, label, columns or PredictionColumns())
+
+
+def _score(
+    eval_set: EvalSet,
+    snapshot: Snapshot,
+    opener: Opener,
+    label: str,
+    columns: PredictionColumns,
+) -> Scored:
     index = _index(eval_set, snapshot)
     kind, header = _kind_and_header(opener, label)
     if kind != "jsonl":
@@ -404,46 +459,61 @@ def score(
     flat = [[0] * (n_labels * n_labels) for _ in parts]
     positive = index.positive
     count = 0
-    wanted = (columns.id, columns.prediction, columns.score)
-    for line, (case_id, predicted, raw_score) in rows(opener, label, wanted):
-        text_id = case_id if isinstance(case_id, str) else _label_text(case_id)
-        number = ids.get(text_id) if text_id is not None else None
-        if number is None:
-            raise ScoringError(
-                f"predicts the id '{case_id}', which is not a case of {eval_set.id} "
-                f"({eval_set.path})",
-                path=label,
-                line=line,
-                hint="Predict only the set's cases (its slices' data files), or check the "
-                "id column (--id-column).",
-            )
-        if seen[number]:
-            raise ScoringError(
-                f"predicts the case '{text_id}' a second time",
-                path=label,
-                line=line,
-                hint="Give one prediction per case.",
-            )
-        seen[number] = 1
-        text = predicted if isinstance(predicted, str) else _label_text(predicted)
-        code = codes.get(text) if text is not None else None
-        if code is None:
-            raise ScoringError(
-                f"predicts the label '{predicted}', which no case of {eval_set.id} has (its "
-                f"labels: {', '.join(index.label_names)})",
-                path=label,
-                line=line,
-                hint="Predict one of the set's labels (--prediction-column names the column).",
-            )
-        part = slices[number]
-        actual = labels[number]
-        flat[part][actual * n_labels + code] += 1
-        if with_scores:
-            value = _score(raw_score, label, line, columns.score)
-            scores = parts[part].scores
-            assert scores is not None
-            (scores.positive if actual == positive else scores.negative).append(value)
-        count += 1
+    wanted: tuple[str, ...] = (columns.id, columns.prediction)
+    if with_scores:
+        wanted += (columns.score,)
+    positives = [p.scores.positive for p in parts if p.scores is not None]
+    negatives = [p.scores.negative for p in parts if p.scores is not None]
+    get_number, get_code = ids.get, codes.get
+    with Records(opener, label, wanted) as records:
+        try:
+            for values in records:
+                case_id = values[0]
+                number = get_number(case_id if type(case_id) is str else _label_text(case_id) or "")
+                if number is None:
+                    raise ScoringError(
+                        f"predicts the id '{case_id}', which is not a case of {eval_set.id} "
+                        f"({eval_set.path})",
+                        path=label,
+                        line=records.line,
+                        hint="Predict only the set's cases (its slices' data files), or check the "
+                        "id column (--id-column).",
+                    )
+                if seen[number]:
+                    raise ScoringError(
+                        f"predicts the case '{case_id}' a second time",
+                        path=label,
+                        line=records.line,
+                        hint="Give one prediction per case.",
+                    )
+                seen[number] = 1
+                predicted = values[1]
+                code = get_code(
+                    predicted if type(predicted) is str else _label_text(predicted) or ""
+                )
+                if code is None:
+                    raise ScoringError(
+                        f"predicts the label '{predicted}', which no case of {eval_set.id} has (its "
+                        f"labels: {', '.join(index.label_names)})",
+                        path=label,
+                        line=records.line,
+                        hint="Predict one of the set's labels (--prediction-column names the column).",
+                    )
+                part = slices[number]
+                actual = labels[number]
+                flat[part][actual * n_labels + code] += 1
+                if with_scores:
+                    raw = values[2]
+                    try:
+                        value = float(raw)
+                    except (TypeError, ValueError):
+                        value = math.nan
+                    if value - value != 0 or type(raw) is bool:  # NaN or infinite
+                        _bad_score(raw, label, records.line, columns.score)
+                    (positives if actual == positive else negatives)[part].append(value)
+                count += 1
+        except (IndexError, csv.Error) as exc:
+            raise records.problem(exc) from None
     missing = len(seen) - sum(seen)
     if missing:
         first = [i for i, n in _first_unseen(ids, seen)]
@@ -480,22 +550,13 @@ def _first_unseen(ids: dict[str, int], seen: bytearray) -> Iterator[tuple[str, i
                 return
 
 
-def _score(raw: Any, label: str, line: int, column: str) -> float:
-    if isinstance(raw, (int, float)) and not isinstance(raw, bool):
-        value = float(raw)
-    else:
-        try:
-            value = float(raw) if isinstance(raw, str) and raw.strip() else math.nan
-        except ValueError:
-            value = math.nan
-    if not math.isfinite(value):
-        raise ScoringError(
-            f"has the {column} '{raw if raw is not None else ''}', which is not a finite number",
-            path=label,
-            line=line,
-            hint="Give every prediction a numeric score, or leave the score column out.",
-        )
-    return value
+def _bad_score(raw: Any, label: str, line: int, column: str) -> None:
+    raise ScoringError(
+        f"has the {column} '{raw if raw is not None else ''}', which is not a finite number",
+        path=label,
+        line=line,
+        hint="Give every prediction a numeric score, or leave the score column out.",
+    )
 
 
 def sha256_of(opener: Opener) -> str:
