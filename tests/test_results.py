@@ -267,3 +267,13 @@ def _diff(before: str, after: str) -> list[str]:
 def test_the_eval_set_declares_how_its_data_is_read(example: Path) -> None:
     text = (example / EVAL_SET).read_text()
     assert text.count("columns: {id: payment_id, label: label, positive: fraud}") == 3
+
+
+def test_the_benchmark_runs_and_memory_does_not_grow_with_the_file_size() -> None:
+    from tests.helpers import ROOT
+
+    done = run_script(ROOT / "bench" / "results_compute.py", "--quick")
+    assert done.returncode == 0, done.stderr
+    rows = [line.split("|") for line in done.stdout.splitlines() if line.startswith("| 100,000")]
+    plain, wide = (float(r[4].split()[0].replace(",", "")) for r in rows)
+    assert len(rows) == 2 and wide < plain * 1.2  # 20x the bytes, about the same peak
