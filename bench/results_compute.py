@@ -12,6 +12,7 @@ since lines are streamed and nothing of a line is kept but its counts and its sc
 
 from __future__ import annotations
 
+import contextlib
 import os
 import random
 import resource
@@ -78,10 +79,8 @@ def measure(root: Path, predictions: Path) -> tuple[float, float, int]:
     scored = score(eval_set, snapshot, lambda: predictions.open("rb"), predictions.name)
     for part in scored.slices:
         for metric in METRICS:
-            try:
+            with contextlib.suppress(Undefined):
                 scored.value(metric, part)
-            except Undefined:
-                pass
     elapsed = time.perf_counter() - started
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     return elapsed, peak, scored.predictions

@@ -140,7 +140,7 @@ def test_an_empty_slice_defines_no_metric(metric: str) -> None:
 
 def test_binary_metrics_need_a_positive_label_and_scores_need_scores() -> None:
     confusion = confusion_of([0, 1], [0, 1], LABELS)
-    with pytest.raises(Undefined, match="columns.positive"):
+    with pytest.raises(Undefined, match=r"columns\.positive"):
         compute("recall", confusion, None)
     with pytest.raises(Undefined, match="no scores"):
         compute("roc_auc", confusion, 1, None)
