@@ -277,3 +277,22 @@ def test_the_benchmark_runs_and_memory_does_not_grow_with_the_file_size() -> Non
     rows = [line.split("|") for line in done.stdout.splitlines() if line.startswith("| 100,000")]
     plain, wide = (float(r[4].split()[0].replace(",", "")) for r in rows)
     assert len(rows) == 2 and wide < plain * 1.2  # 20x the bytes, about the same peak
+
+
+def test_a_card_without_results_gets_both_blocks_at_the_end_of_its_front_matter(
+    example: Path,
+) -> None:
+    text = (example / CARD).read_text(encoding="utf-8")
+    start = text.index("# What the model reached.")
+    end = text.index("# The errors that matter")
+    (example / CARD).write_text(text[:start] + text[end:], encoding="utf-8")
+    before = (example / CARD).read_text(encoding="utf-8")
+    assert invoke([*COMPUTE, *DATE], cwd=example).exit_code == 0
+    after = (example / CARD).read_text(encoding="utf-8")
+    closing = before.index("\n---\n")
+    assert after.startswith(before[: closing + 1])
+    assert after.endswith(before[closing:])
+    added = after[closing + 1 : len(after) - len(before) + closing]
+    assert added.startswith("results:\n  - metric: recall\n")
+    assert "\nconfusion:\n  - eval_set: fraud-holdout\n    slice: production-sample\n" in added
+    assert [f for f in check(example).findings if f.rule in RESULT_RULES] == []
