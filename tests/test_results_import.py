@@ -65,8 +65,9 @@ def test_lm_evaluation_harness_results_map_through_triad_yaml(example: Path) -> 
         "versions": {"fraud_qa": 1},
     }
     (example / "lm.json").write_text(json.dumps(results, indent=2))
-    with (example / "triad.yaml").open("a") as policy:
-        policy.write("results:\n  metric_map:\n    fraud_qa/acc: recall\n")
+    replace_text(
+        example, "triad.yaml", "  metric_map: {}\n", "  metric_map:\n    fraud_qa/acc: recall\n"
+    )
     done = invoke([*IMPORT, "lm.json", *SET, "--slice", "new-merchants", "--dry-run"], cwd=example)
     assert done.exit_code == 0, done.output
     assert "-    value: 0.8723\n" in done.output and "+    value: 0.81\n" in done.output
