@@ -550,6 +550,184 @@ def adopt(
     return EXIT_FINDINGS if result.failed else EXIT_OK
 
 
+@cli.group(short_help="Write a card's results: computed from predictions, or imported.")
+def results() -> None:
+    """Write a model card's measured results, so that anyone can check them.
+
+    `compute` recomputes every metric the card's targets name from a predictions file,
+    per slice and for the whole evaluation set, with a confusion matrix per slice, and
+    records the predictions file's sha256: `mltriad check` then recomputes the results
+    from it and reports a stated value it does not reproduce (MT319). `import` reads the
+    values another tool measured (a plain JSON or CSV, Hugging Face evaluate,
+    lm-evaluation-harness, an MLflow run). Both change only the card's `results` and
+    `confusion` blocks: comments, key order, quoting and the body stay as they are.
+
+    \b
+    Examples:
+      mltriad results compute model-cards/fraud-detector.md --predictions eval-runs/run.csv
+      mltriad results import model-cards/fraud-detector.md metrics.json --eval-set fraud-holdout
+    """
+
+
+def _render_change(change: Any, dry_run: bool) -> int:
+    from mltriad.report.results import describe_change
+
+    for line in describe_change(change, dry_run):
+        click.echo(line)
+    return EXIT_OK
+
+
+@results.command(name="compute")
+@click.argument("card", type=click.Path(dir_okay=False))
+@click.option(
+    "--predictions",
+    required=True,
+    metavar="FILE",
+    type=click.Path(dir_okay=False),
+    help="The predictions: CSV, TSV or JSON Lines with a case id, the predicted label and "
+    "optionally the positive class's score, one case per line.",
+)
+@click.option("--run", metavar="ID", help="The evaluation run's id or link, written as `run`.")
+@click.option(
+    "--eval-set",
+    "eval_set",
+    metavar="ID",
+    help="The evaluation set predicted (default: the one the card's targets name).",
+)
+@click.option("--id-column", default="id", show_default=True, help="The column of the case id.")
+@click.option(
+    "--prediction-column",
+    default="prediction",
+    show_default=True,
+    help="The column of the predicted label.",
+)
+@click.option(
+    "--score-column",
+    default="score",
+    show_default=True,
+    help="The column of the positive class's score (for roc_auc and pr_auc).",
+)
+@click.option(
+    "--skip",
+    multiple=True,
+    metavar="METRIC",
+    help="A target metric not to compute (one measured otherwise); repeatable.",
+)
+@click.option("--date", metavar="YYYY-MM-DD", help="The measurement date (default: today, UTC).")
+@click.option("--dry-run", is_flag=True, help="Print the change as a unified diff; write nothing.")
+@handle_errors
+def results_compute(
+    card: str,
+    predictions: str,
+    run: str | None,
+    eval_set: str | None,
+    id_column: str,
+    prediction_column: str,
+    score_column: str,
+    skip: tuple[str, ...],
+    date: str | None,
+    dry_run: bool,
+) -> int:
+    """Recompute CARD's results from a predictions file.
+
+    The predictions are joined, by id, to the labelled cases of the evaluation set's
+    slices (each slice's data files, read as its `columns: {id, label, positive}` say).
+    Every metric the card's targets name is computed exactly, on every slice with data
+    and on the whole set: accuracy, precision, recall, f1, specificity,
+    false_positive_rate, false_negative_rate, macro_f1, micro_f1, weighted_f1, and, with
+    scores, roc_auc and pr_auc (average precision, as scikit-learn computes it). Each
+    result records the set's digest, the predictions file's path and sha256, the date and
+    the run; a confusion matrix per slice goes under `confusion`.
+
+    An id that is not in the set, a case without a prediction, a label the set never
+    uses, a metric the data cannot define and an LFS pointer whose object is not fetched
+    are errors that name the file and line; nothing is written then.
+
+    \b
+    Examples:
+      mltriad results compute model-cards/fraud-detector.md \\
+          --predictions eval-runs/2026-11-02-gbm-v2.1.0/predictions.csv --run 2026-11-02-gbm
+      mltriad results compute model-cards/fraud-detector.md --predictions p.jsonl --dry-run
+    """
+    from mltriad.commands.results import compute
+    from mltriad.scoring import PredictionColumns
+
+    change = compute(
+        repo_root(),
+        card,
+        predictions,
+        run=run,
+        eval_set_id=eval_set,
+        columns=PredictionColumns(id_column, prediction_column, score_column),
+        date=date,
+        skip=skip,
+        dry_run=dry_run,
+    )
+    return _render_change(change, dry_run)
+
+
+@results.command(name="import")
+@click.argument("card", type=click.Path(dir_okay=False))
+@click.argument("source", type=click.Path(exists=True))
+@click.option(
+    "--eval-set", "eval_set", required=True, metavar="ID", help="The evaluation set measured on."
+)
+@click.option(
+    "--slice", "slice_name", metavar="NAME", help="The slice measured (default: the whole set)."
+)
+@click.option("--run", metavar="ID", help="The evaluation run's id or link, written as `run`.")
+@click.option(
+    "--map",
+    "mapping",
+    multiple=True,
+    metavar="FROM=TO",
+    help="Read the metric FROM as the card's target metric TO (FROM= skips it); repeatable. "
+    "Adds to results.metric_map in triad.yaml.",
+)
+@click.option("--date", metavar="YYYY-MM-DD", help="The measurement date (default: today, UTC).")
+@click.option("--dry-run", is_flag=True, help="Print the change as a unified diff; write nothing.")
+@handle_errors
+def results_import(
+    card: str,
+    source: str,
+    eval_set: str,
+    slice_name: str | None,
+    run: str | None,
+    mapping: tuple[str, ...],
+    date: str | None,
+    dry_run: bool,
+) -> int:
+    """Import the metric values another tool measured into CARD's results.
+
+    SOURCE is a plain JSON list of {metric, slice, value} (or a CSV with the columns
+    metric, slice, value), a Hugging Face `evaluate` JSON, an lm-evaluation-harness
+    results JSON (metrics named TASK/METRIC), or an MLflow run folder of a local file store
+    (mlruns/EXPERIMENT/RUN: the latest value of each metric). A metric whose name is not
+    one of the card's target metrics must be mapped, with --map or results.metric_map in
+    triad.yaml: nothing is guessed, and an unmapped metric is an error.
+
+    \b
+    Examples:
+      mltriad results import model-cards/fraud-detector.md eval.json --eval-set fraud-holdout
+      mltriad results import model-cards/fraud-detector.md mlruns/0/3f2a... \\
+          --eval-set fraud-holdout --slice new-merchants --map val_recall=recall
+    """
+    from mltriad.commands.results import import_results, parse_map
+
+    change = import_results(
+        repo_root(),
+        card,
+        source,
+        eval_set_id=eval_set,
+        slice_name=slice_name,
+        run=run,
+        mapping=parse_map(mapping),
+        date=date,
+        dry_run=dry_run,
+    )
+    return _render_change(change, dry_run)
+
+
 HOOK_NAMES = click.Choice(["pre-commit", "pre-push"])
 
 

@@ -50,6 +50,17 @@ class DataFile:
 
 
 @dataclass(frozen=True)
+class Columns:
+    """How a slice's data files are read: the id and label columns and, for a binary task,
+    the positive label (`columns` in the manifest)."""
+
+    id: str
+    label: str
+    positive: str | None
+    where: Where
+
+
+@dataclass(frozen=True)
 class Slice:
     """One part of an evaluation set, chosen by one role."""
 
@@ -60,6 +71,7 @@ class Slice:
     description: str
     files: tuple[DataFile, ...]
     index: int
+    columns: Columns | None = None
 
 
 @dataclass(frozen=True)
@@ -151,6 +163,19 @@ def _slice(index: int, entry: dict[str, Any]) -> Slice:
             and isinstance(f.get("sha256"), str)
         ),
         index=index,
+        columns=_columns(index, entry.get("columns")),
+    )
+
+
+def _columns(index: int, value: Any) -> Columns | None:
+    if not isinstance(value, dict):
+        return None
+    positive = value.get("positive")
+    return Columns(
+        id=_text(value.get("id")) or "id",
+        label=_text(value.get("label")) or "label",
+        positive=str(positive) if isinstance(positive, (str, int)) else None,
+        where=("slices", index, "columns"),
     )
 
 

@@ -173,6 +173,7 @@ class Policy:
     decisions: DecisionRules = field(default_factory=DecisionRules)
     max_file_bytes: int = 5 * 1024 * 1024
     site: dict[str, str] = field(default_factory=dict)
+    metric_map: dict[str, str] = field(default_factory=dict)  # results.metric_map
     document: Document | None = None
 
     def globs(self, kind: str) -> tuple[str, ...]:
@@ -322,6 +323,7 @@ def _build(doc: Document) -> Policy:
         decisions=decision_rules,
         max_file_bytes=int(data.get("limits", {}).get("max_file_bytes", 5 * 1024 * 1024)),
         site=dict(data.get("site", {})),
+        metric_map=dict(data.get("results", {}).get("metric_map") or {}),
         document=doc,
     )
 

@@ -56,6 +56,8 @@ BASE_FILES = {
 EXAMPLE_FILES = {
     "data/fraud-holdout/new-merchants.csv",
     "data/fraud-holdout/production-sample.csv",
+    "data/fraud-holdout/synthetic-attacks.csv",
+    "eval-runs/2026-11-02-gbm-v2.1.0/predictions.csv",
     "decisions/0001-use-logistic-regression.md",
     "decisions/0002-use-gradient-boosting.md",
     "docs/labels/fraud-holdout.md",

@@ -48,6 +48,7 @@ TRIAD_KEYS = frozenset(
         "training_data",
         "eval_sets",
         "targets",
+        "confusion",
         "results",
         "failure_modes",
         "constraints",

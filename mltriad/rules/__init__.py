@@ -8,6 +8,7 @@ from mltriad.rules import (  # noqa: F401
     glossary_rules,
     placeholder_rules,
     references,
+    result_rules,
     schema,
     sections,
     signoff_rules,
