@@ -122,6 +122,15 @@ class Glossary:
         """The first term whose name or an alias is `name` (compared as metric names are)."""
         return self._index.get(metric_key(name))
 
+    def formula(self, name: str) -> str:
+        """The built-in metric that computes `name`: the `computed_as` of its glossary
+        entry where it names one ("fraud catch rate" computed as recall), else the name
+        itself as metric names compare (`Recall` is recall)."""
+        term = self.lookup(name)
+        if term is not None and term.computed_as:
+            return term.computed_as
+        return metric_key(name)
+
     def suggest(self, name: str) -> str | None:
         """The metric name (or alias) nearest to `name`, if one is near enough."""
         spelled = {metric_key(n): n for t in self.metrics for n in t.names}

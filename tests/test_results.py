@@ -296,3 +296,21 @@ def test_a_card_without_results_gets_both_blocks_at_the_end_of_its_front_matter(
     assert added.startswith("results:\n  - metric: recall\n")
     assert "\nconfusion:\n  - eval_set: fraud-holdout\n    slice: production-sample\n" in added
     assert [f for f in check(example).findings if f.rule in RESULT_RULES] == []
+
+
+def test_a_metric_the_glossary_computes_as_a_built_in_one(example: Path) -> None:
+    """The card calls recall by the glossary's alias "detection rate"; the glossary says it
+    is computed as recall, so compute writes it under the card's name and check
+    recomputes it the same way."""
+    text = (example / CARD).read_text(encoding="utf-8")
+    (example / CARD).write_text(text.replace("metric: recall\n", "metric: detection rate\n"))
+    assert rules_of(example) == []  # the stated 0.8723 is what recall gives
+    done = invoke([*COMPUTE, *DATE], cwd=example)
+    assert done.exit_code == 0, done.output
+    assert "detection rate on new-merchants: 0.87234" in done.output
+    after = (example / CARD).read_text(encoding="utf-8")
+    assert "  - metric: detection rate\n    eval_set: fraud-holdout\n" in after
+    assert "metric: recall\n" not in after
+    assert [f for f in check(example).findings if f.blocks] == []
+    replace_text(example, CARD, "    value: 0.8723\n", "    value: 0.91\n")
+    assert [rule for rule, _ in rules_of(example)] == ["MT319"]

@@ -21,6 +21,7 @@ from mltriad.cardedit import update_lists
 from mltriad.errors import MltriadError
 from mltriad.evalsets import EvalSet, load_eval_set
 from mltriad.files import write_file
+from mltriad.glossary import glossary_of
 from mltriad.measurements import read_measurements
 from mltriad.metrics import METRICS, Undefined
 from mltriad.policy import read_policy
@@ -178,23 +179,24 @@ def compute(
     label = in_repo or predictions
     targets = [t for t in card_targets(card) if t.eval_set == eval_set.id]
     skipped = {metric_key(s) for s in skip}
-    metrics: list[str] = []
+    glossary = glossary_of(repo)
+    formulas: dict[str, str] = {}
     for target in targets:
         key = metric_key(target.metric)
         if key in skipped:
             continue
-        if key not in METRICS:
+        formulas[key] = glossary.formula(target.metric)
+        if formulas[key] not in METRICS:
             line = card.locate(["targets", target.index, "metric"])[0]
             raise MltriadError(
                 f"{target.label} names the metric '{target.metric}', which mltriad cannot "
                 f"compute from predictions (it computes {', '.join(METRICS)})",
                 path=card.path,
                 line=line,
-                hint=f"Import it with `mltriad results import`, or leave it out with "
-                f"--skip {target.metric}.",
+                hint=f"Import it with `mltriad results import`, leave it out with "
+                f"--skip {target.metric}, or give its glossary entry `computed_as:` one of "
+                "those.",
             )
-        if key not in metrics:
-            metrics.append(key)
 
     def opener() -> Any:
         return open(pred_path, "rb")
@@ -211,7 +213,7 @@ def compute(
     measured_at = _today(date)
     change = CardChange(card.path, card.doc.text if card.doc else "", "", False)
     entries = _computed_entries(
-        card, targets, metrics, scored, eval_set, measured_at, run, reference, change, skipped
+        card, targets, formulas, scored, eval_set, measured_at, run, reference, change, skipped
     )
     confusion = _confusion_entries(scored, eval_set, measured_at, run)
     assert card.doc is not None
@@ -226,7 +228,7 @@ def compute(
 def _computed_entries(
     card: Artifact,
     targets: list[Target],
-    metrics: list[str],
+    formulas: dict[str, str],
     scored: Scored,
     eval_set: EvalSet,
     measured_at: str,
@@ -235,17 +237,19 @@ def _computed_entries(
     change: CardChange,
     skipped: set[str],
 ) -> list[dict[str, Any]]:
-    """Each metric on the whole set and on every slice with data; a metric that a target
-    needs and the data do not define is an error, any other undefined one a note."""
+    """Each metric (named as the card names it, computed as `formulas` says) on the whole
+    set and on every slice with data; a metric that a target needs and the data do not
+    define is an error, any other undefined one a note."""
     wanted = {
         (metric_key(t.metric), t.slice): t for t in targets if metric_key(t.metric) not in skipped
     }
     parts: list[str | None] = [None, *[s for s in scored.slices if s is not None]]
+    spelled = {metric_key(t.metric): t.metric for t in targets}  # as the card writes it
     entries = []
-    for metric in metrics:
+    for metric, formula in formulas.items():
         for part in parts:
             try:
-                value = scored.value(metric, part)
+                value = scored.value(formula, part)
             except Undefined as exc:
                 target = wanted.get((metric, part))
                 if target is not None:
@@ -257,10 +261,12 @@ def _computed_entries(
                         line=line,
                         hint="Check the slice's data and the predictions, or the target.",
                     ) from None
-                change.notes.append(f"{metric} on {part or eval_set.id} not written: {exc}")
+                change.notes.append(f"{spelled[metric]} on {part or eval_set.id} not written: {exc}")
                 continue
-            change.values.append((metric, part, value))
-            entries.append(_result(metric, part, eval_set, value, measured_at, run, reference))
+            change.values.append((spelled[metric], part, value))
+            entries.append(
+                _result(spelled[metric], part, eval_set, value, measured_at, run, reference)
+            )
     for (metric, part), target in wanted.items():
         if part is not None and part not in scored.slices:
             line = card.locate(["targets", target.index])[0]

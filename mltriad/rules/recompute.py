@@ -9,6 +9,7 @@ from typing import Any
 from mltriad.artifacts import Artifact
 from mltriad.evalsets import LFS_POINTER_MAX_BYTES, load_eval_set, read_lfs_pointer
 from mltriad.findings import Finding, ParseError, finding, rule
+from mltriad.glossary import Glossary, glossary_of
 from mltriad.metrics import Undefined
 from mltriad.rules.base import Context
 from mltriad.scoring import (
@@ -20,7 +21,7 @@ from mltriad.scoring import (
     snapshot_opener,
 )
 from mltriad.snapshot import normalize
-from mltriad.targets import format_number, metric_key
+from mltriad.targets import format_number
 
 # The rules are defined (and registered) in result_rules, which imports this module lazily.
 NOT_REPRODUCED = rule("MT319")
@@ -155,19 +156,25 @@ def _group(
             [*first, "path"],
         )
         return
+    glossary = glossary_of(ctx.repo)
     for i in indexes:
-        yield from _compare(artifact, entries[i], i, scored, path)
+        yield from _compare(artifact, entries[i], i, scored, path, glossary)
 
 
 def _compare(
-    artifact: Artifact, entry: dict[str, Any], index: int, scored: Scored, path: str
+    artifact: Artifact,
+    entry: dict[str, Any],
+    index: int,
+    scored: Scored,
+    path: str,
+    glossary: Glossary,
 ) -> Iterable[Finding]:
     metric = str(entry.get("metric", ""))
     part = entry.get("slice") if isinstance(entry.get("slice"), str) else None
     value = entry.get("value")
     subject = f"{metric} on {part or scored.eval_set.id}"
     try:
-        computed = scored.value(metric_key(metric), part)
+        computed = scored.value(glossary.formula(metric), part)
     except KeyError:
         yield at(
             artifact,
