@@ -209,6 +209,13 @@ def digest(path: str) -> int:
     "an evaluation set, a label specification and a roster of three people.",
 )
 @click.option(
+    "--kinds",
+    is_flag=True,
+    help="Add two kinds of document of the team's own, a problem framing and an "
+    "experiment plan: their schemas and templates in kinds/, and their kinds: block in "
+    "triad.yaml (added to a triad.yaml that has none). --example includes them.",
+)
+@click.option(
     "--force",
     is_flag=True,
     help="Overwrite files that exist. README.md and CODEOWNERS are only ever added to.",
@@ -233,7 +240,7 @@ def digest(path: str) -> int:
     "network.",
 )
 @handle_errors
-def init(directory: str, example: bool, force: bool, ci: str, hooks: str) -> int:
+def init(directory: str, example: bool, kinds: bool, force: bool, ci: str, hooks: str) -> int:
     """Scaffold a repository whose artifacts mltriad checks and gates.
 
     Writes triad.yaml (the roles, to fill in), the artifact folders, the pre-commit hooks,
@@ -253,11 +260,14 @@ def init(directory: str, example: bool, force: bool, ci: str, hooks: str) -> int
       mltriad init --ci gitlab         with GitLab CI rather than GitHub Actions
       mltriad init --force             restore every file init writes
       mltriad init --hooks local       pre-commit hooks that need no network
+      mltriad init --kinds             add two kinds of document of your own
     """
     from mltriad.commands.init import init as run_init
     from mltriad.report.init import describe_init
 
-    result = run_init(Path(directory), example=example, force=force, ci=ci, hooks=hooks)
+    result = run_init(
+        Path(directory), example=example, force=force, ci=ci, hooks=hooks, kinds=kinds
+    )
     for line in describe_init(result, directory):
         click.echo(line)
     return EXIT_OK
@@ -280,7 +290,8 @@ def init(directory: str, example: bool, force: bool, ci: str, hooks: str) -> int
 )
 @handle_errors
 def new(kind: str, name: str, base: str | None, supersedes: str | None) -> int:
-    """Create an artifact from its template: KIND is model-card, decision or eval-set.
+    """Create an artifact from its template: KIND is model-card, decision, eval-set or a
+    kind of the team's own (declared under kinds: in triad.yaml).
 
     NAME is lowercase words joined by dashes; it becomes the file name and the id. A
     decision record gets the next free number (decisions/NNNN-NAME.md); an evaluation set
@@ -296,6 +307,7 @@ def new(kind: str, name: str, base: str | None, supersedes: str | None) -> int:
       mltriad new eval-set churn-holdout
       mltriad new decision use-gradient-boosting --base origin/main
       mltriad new decision retrain-monthly --supersedes 3
+      mltriad new experiment-plan checkout-redesign
     """
     from mltriad.commands.new import new as run_new
     from mltriad.report.new import describe_new

@@ -5,6 +5,7 @@ from mltriad.rules import (  # noqa: F401
     decisions,
     evalset_rules,
     format_rules,
+    kind_rules,
     placeholder_rules,
     references,
     schema,
