@@ -80,7 +80,8 @@ def _values(data: Any, where: list[str]) -> Iterator[tuple[list[str | int], Any]
     where a single name is expected is each of its items."""
     if not where:
         if isinstance(data, list):
-            yield from (([i], item) for i, item in enumerate(data))
+            for i, item in enumerate(data):
+                yield [i], item
         else:
             yield [], data
         return

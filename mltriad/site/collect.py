@@ -54,6 +54,7 @@ def collect(root: Path) -> Site:
         },
         signoffs=signoff_matrix(snapshot, policy, verify_signatures=True),
         commit=built_commit(root, snapshot, policy),
+        kinds={kind: _load(repo, kind) for kind in policy.kinds},
     )
 
 

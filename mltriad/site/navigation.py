@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from mltriad.site.pages.common import eval_set_title, model_title
+from mltriad.site.pages.kinds import document_title
 from mltriad.site.urls import SiteMap
 from mltriad.site.views import Site
 
@@ -36,6 +37,19 @@ def triad_section(site: Site, site_map: SiteMap, title: str) -> dict[str, Any]:
         )
     else:
         entries.append({"Evaluation sets": site_map.eval_set_index})
+    for kind in site.policy.kinds.values():
+        documents = sorted(site.kinds.get(kind.id, []), key=lambda d: document_title(d).lower())
+        if 0 < len(documents) <= NAV_LIMIT:
+            entries.append(
+                {
+                    kind.plural: [
+                        {f"All {kind.plural.lower()}": site_map.kind_index(kind.id)},
+                        *(site_map.kind_page(kind.id, d.id) for d in documents),
+                    ]
+                }
+            )
+        else:
+            entries.append({kind.plural: site_map.kind_index(kind.id)})
     entries.append({"Sign-offs": site_map.signoffs})
     return {title: entries}
 
@@ -43,6 +57,10 @@ def triad_section(site: Site, site_map: SiteMap, title: str) -> dict[str, Any]:
 def listed_pages(site: Site, site_map: SiteMap) -> set[str]:
     """The generated pages the section lists; the others are linked from these."""
     pages = {site_map.home, site_map.decision_log, site_map.eval_set_index, site_map.signoffs}
+    for kind, documents in site.kinds.items():
+        pages.add(site_map.kind_index(kind))
+        if len(documents) <= NAV_LIMIT:
+            pages.update(site_map.kind_page(kind, d.id) for d in documents)
     if len(site.models) <= NAV_LIMIT:
         pages.update(site_map.model(card.id) for card in site.models)
     if len(site.eval_sets) <= NAV_LIMIT:

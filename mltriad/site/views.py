@@ -49,13 +49,17 @@ class Site:
     ownership: dict[str, Ownership] = field(default_factory=dict)
     signoffs: list[Row] = field(default_factory=list)
     commit: Commit | None = None
+    kinds: dict[str, list[Artifact]] = field(default_factory=dict)  # the team's own, by kind
 
     def __post_init__(self) -> None:
         self._findings: dict[str, list[Finding]] = {}
         for item in self.findings:
             self._findings.setdefault(item.path, []).append(item)
         self._signoffs = {row.artifact: row for row in self.signoffs}
-        self._artifacts = {a.path: a for a in (*self.models, *self.decisions, *self.eval_sets)}
+        team = [a for documents in self.kinds.values() for a in documents]
+        self._artifacts = {
+            a.path: a for a in (*self.models, *self.decisions, *self.eval_sets, *team)
+        }
 
     def artifact(self, path: str) -> Artifact | None:
         return self._artifacts.get(path)

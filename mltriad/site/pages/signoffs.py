@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from mltriad.matrix import Row, State, role_columns
+from mltriad.policy import POLICY_PATH
 from mltriad.site.html import Column, Table, badge, esc, tag
 from mltriad.site.pages.common import (
     SIGNOFF_MARKS,
@@ -16,6 +17,7 @@ from mltriad.site.pages.common import (
     signoff_detail,
     signoff_mark,
 )
+from mltriad.site.pages.kinds import document_title
 from mltriad.site.urls import SiteMap
 from mltriad.site.views import Commit, Site
 
@@ -42,7 +44,8 @@ def signoff_matrix(site: Site, site_map: SiteMap) -> Rendered:
     if not rows:
         page.html(tag("p", esc("There are no governed artifacts yet."), class_="triad-muted"))
         return page.render()
-    for kind, heading in GROUPS:
+    groups = [*GROUPS[:-1], *((k.id, k.plural) for k in site.policy.kinds.values()), GROUPS[-1]]
+    for kind, heading in groups:
         group = [r for r in rows if r.kind == kind]
         if group:
             page.heading(heading)
@@ -97,9 +100,13 @@ def _artifact_cell(site: Site, site_map: SiteMap, source: str, row: Row) -> str:
 def _name_and_page(site: Site, site_map: SiteMap, row: Row) -> tuple[str, str | None]:
     artifact = site.artifact(row.artifact)
     if row.kind == "policy":
+        if row.artifact != POLICY_PATH:
+            return f"Definition of a kind ({row.artifact})", None
         return "Roles and rules (triad.yaml)", None
     if artifact is None:
         return row.artifact, None
+    if row.kind in site.policy.kinds:
+        return document_title(artifact), site_map.kind_page(row.kind, artifact.id)
     if row.kind == "model-card":
         return model_title(artifact), site_map.model(artifact.id)
     if row.kind == "decision":
