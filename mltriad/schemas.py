@@ -814,7 +814,10 @@ def _meta_problem(root: dict[str, Any]) -> tuple[str, list[str | int]] | None:
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import best_match
 
-    error = best_match(Draft202012Validator(Draft202012Validator.META_SCHEMA).iter_errors(root))
+    meta = Draft202012Validator(
+        Draft202012Validator.META_SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+    error = best_match(meta.iter_errors(root))
     if error is None:
         return None
     where = [p for p in error.absolute_path if isinstance(p, (str, int))]
