@@ -128,14 +128,13 @@ def check(paths: tuple[str, ...], fmt: str | None, output: str | None) -> int:
 
 
 @cli.command(short_help="Print the JSON Schema of an artifact kind, or list the kinds.")
-@click.argument(
-    "kind",
-    required=False,
-    type=click.Choice(["policy", "model-card", "decision", "eval-set", "signoff"]),
-)
+@click.argument("kind", required=False, metavar="[KIND]")
 @handle_errors
 def schema(kind: str | None) -> int:
     """Print the JSON Schema of KIND (or list the kinds and their schema ids).
+
+    KIND is policy, model-card, decision, eval-set, signoff, or a kind of the team's own
+    declared under kinds: in triad.yaml (its schema file is printed as it is).
 
     Editors can use these for completion and hover help, for example with the YAML
     language server's `# yaml-language-server: $schema=...` comment.
@@ -150,8 +149,13 @@ def schema(kind: str | None) -> int:
     if kind is None:
         for name in schemas.KINDS:
             click.echo(f"{name:<11} {schemas.schema(name)['$id']}")
+        for name, path in console.team_schemas().items():
+            click.echo(f"{name:<11} {path} (in this repository)")
         return EXIT_OK
-    click.echo(schemas.schema_text(kind).rstrip("\n"))
+    if kind in schemas.KINDS:
+        click.echo(schemas.schema_text(kind).rstrip("\n"))
+        return EXIT_OK
+    click.echo(console.team_schema_text(kind).rstrip("\n"))
     return EXIT_OK
 
 

@@ -285,3 +285,16 @@ def test_the_site_shows_the_team_kinds(example: Path) -> None:
     assert "Decision owners" in framing
     home = (site / "triad/index.html").read_text(encoding="utf-8")
     assert "Problem framings" in home
+
+
+def test_schema_prints_a_team_kinds_schema_and_lists_it(example: Path) -> None:
+    listing = invoke(["-C", str(example), "schema"])
+    assert "experiment-plan kinds/experiment-plan.schema.json (in this repository)" in (
+        listing.output
+    )
+    shown = invoke(["-C", str(example), "schema", "experiment-plan"])
+    assert shown.exit_code == 0
+    assert json.loads(shown.output) == json.loads((example / PLAN_SCHEMA).read_text("utf-8"))
+    wrong = invoke(["-C", str(example), "schema", "experiment-plans"])
+    assert wrong.exit_code == 2
+    assert "there is no kind 'experiment-plans' (did you mean 'experiment-plan'?)" in (wrong.output)
