@@ -298,3 +298,27 @@ def test_schema_prints_a_team_kinds_schema_and_lists_it(example: Path) -> None:
     wrong = invoke(["-C", str(example), "schema", "experiment-plans"])
     assert wrong.exit_code == 2
     assert "there is no kind 'experiment-plans' (did you mean 'experiment-plan'?)" in (wrong.output)
+
+
+def test_a_change_to_a_kinds_template_needs_every_role(example: Path) -> None:
+    git(example, "checkout", "-q", "-b", "template")
+    _edit(example, "kinds/experiment-plan.template.md", "status: draft", "status: approved")
+    commit_all(example, "plans start approved", author=TEAM["ml-engineer"])
+    result = gate(example, base="main", head="template")
+    [row] = result.rows
+    assert (row.artifact, row.kind) == ("kinds/experiment-plan.template.md", "policy")
+    assert [c.role for c in row.cells] == list(TEAM)
+    assert not result.passed
+
+
+def test_the_gate_fails_closed_on_a_broken_kind_schema_in_the_base(example: Path) -> None:
+    (example / PLAN_SCHEMA).write_text('{"type": "objekt"}', encoding="utf-8")
+    commit_all(example, "a broken schema lands", author=TEAM["ml-engineer"])
+    git(example, "checkout", "-q", "-b", "fix")
+    _edit(example, PLAN, "duration_days: 28", "duration_days: 21")
+    commit_all(example, "a plan change", author=TEAM["ml-engineer"])
+    done = invoke(["-C", str(example), "gate", "--base", "main"])
+    assert done.exit_code == 2
+    assert "cannot be used: the schema of the kind 'experiment-plan' is not a valid" in (
+        done.output
+    )
