@@ -142,6 +142,7 @@ def init(
     service = CI_SERVICES[ci]
     fresh = not directory.exists() or (directory.is_dir() and not any(directory.iterdir()))
     root = _prepare_root(directory)
+    merge_kinds = kinds  # only --kinds adds to a triad.yaml that exists
     kinds = kinds or example
     result = InitResult(root, [], example=example, ci=service, toplevel=toplevel(root))
     if example and fresh and result.toplevel not in (None, root.resolve()):
@@ -177,7 +178,7 @@ def init(
             result.files.append(_keep(root, path, data))
         else:
             placed = _place(root, path, data, force=force)
-            if kinds and path == POLICY_FILE and placed.action == SKIPPED:
+            if merge_kinds and path == POLICY_FILE and placed.action == SKIPPED:
                 placed = _merge_kinds(root, templates)
             result.files.append(placed)
     result.files.append(_merge_codeowners(root, templates, lookup, service, place))
