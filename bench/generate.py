@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import random
 import sys
 from dataclasses import dataclass, field
@@ -166,7 +167,8 @@ class Plan:
 class Writer:
     """Generates the files of one repository in memory, deterministically from a seed."""
 
-    def __init__(self, size: int, seed: int = 7) -> None:
+    def __init__(self, size: int, seed: int = 7, kinds: int = 0) -> None:
+        self.kinds = kinds  # kinds of the team's own declared in triad.yaml
         self.plan = Plan.of(size)
         self.rng = random.Random(seed)
         self.people = {role: self._people(role, 4) for role in ROLES}
@@ -215,7 +217,50 @@ class Writer:
         for i, ident in enumerate(self.card_ids):
             self.files[f"model-cards/{ident}.md"] = self.model_card(i, ident)
         self.signoffs(self.plan.counts["signoff"])
+        for k in range(self.kinds):
+            self.files[f"kinds/kind-{k}.schema.json"] = self.kind_schema(k)
+            for n in range(2):
+                self.files[f"kind-{k}/doc-{n}.md"] = self.kind_document(k, n)
         return self.files
+
+    def kind_schema(self, k: int) -> str:
+        """The schema of a team kind: required fields of several types and a reference."""
+        schema = {
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "title": f"Kind {k}",
+            "type": "object",
+            "required": ["id", "title", "status", "model", "owner", "metric", "steps"],
+            "additionalProperties": False,
+            "properties": {
+                "id": {"type": "string", "pattern": "^[a-z0-9]+(-[a-z0-9]+)*$"},
+                "title": {"type": "string", "minLength": 1},
+                "status": {"enum": ["draft", "agreed", "retired"]},
+                "model": {"type": "string", "x-mltriad-ref": "model-card"},
+                "owner": {"type": "string", "pattern": "^[^@]+@[^@]+$"},
+                "metric": {
+                    "type": "object",
+                    "required": ["name", "direction"],
+                    "properties": {
+                        "name": {"type": "string"},
+                        "direction": {"enum": ["increase", "decrease"]},
+                        "minimum": {"type": "number", "minimum": 0},
+                    },
+                },
+                "steps": {"type": "array", "minItems": 1, "items": {"type": "string"}},
+                "date": {"type": "string", "format": "date"},
+            },
+        }
+        return json.dumps(schema, indent=2) + "\n"
+
+    def kind_document(self, k: int, n: int) -> str:
+        card = self.card_ids[(k * 2 + n) % len(self.card_ids)]
+        owner = self.people["product-manager"][0].email
+        return (
+            f"---\nid: doc-{n}\ntitle: {self.sentence(5)}\nstatus: agreed\nmodel: {card}\n"
+            f"owner: {owner}\nmetric: {{name: recall, direction: increase, minimum: 0.8}}\n"
+            f"steps: [{self.sentence(4)}, {self.sentence(4)}]\ndate: 2026-11-0{1 + n}\n---\n"
+            f"# {self.sentence(4)}\n\n## Summary\n\n{self.sentence(30)}\n"
+        )
 
     def policy(self) -> str:
         lines = ["version: 1", "roles:"]
@@ -236,6 +281,17 @@ class Writer:
             "  identity: author",
             "  distinct_signers: true",
         ]
+        if self.kinds:
+            lines.append("kinds:")
+        for k in range(self.kinds):
+            lines += [
+                f"  kind-{k}:",
+                f"    paths: kind-{k}/*.md",
+                f"    schema: kinds/kind-{k}.schema.json",
+                "    require: [ml-engineer, product-manager]",
+                "    sections: [Summary]",
+                "    id_field: id",
+            ]
         return "\n".join(lines) + "\n"
 
     def eval_set(self, i: int, ident: str) -> str:
@@ -513,11 +569,12 @@ def write(root: Path, files: dict[str, str]) -> None:
         target.write_text(text, encoding="utf-8", newline="\n")
 
 
-def generate(root: Path, size: int, seed: int = 7) -> dict[str, str]:
-    """Write a repository of `size` artifacts under `root` (which must not exist yet)."""
+def generate(root: Path, size: int, seed: int = 7, kinds: int = 0) -> dict[str, str]:
+    """Write a repository of `size` artifacts under `root` (which must not exist yet), with
+    `kinds` kinds of the team's own declared (each a schema and two documents)."""
     if root.exists() and any(root.iterdir()):
         raise FileExistsError(f"{root} is not empty; pass a new folder")
-    files = Writer(size, seed).build()
+    files = Writer(size, seed, kinds).build()
     write(root, files)
     return files
 
@@ -618,6 +675,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--size", type=int, default=2000, help="number of artifacts (default 2000)")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument(
+        "--kinds", type=int, default=0, help="kinds of the team's own to declare (default 0)"
+    )
+    parser.add_argument(
         "--site", action="store_true", help="add mkdocs.yml using the mltriad plugin"
     )
     parser.add_argument(
@@ -638,7 +698,7 @@ def main(argv: list[str] | None = None) -> int:
             pages = plain_site(Writer(args.size, args.seed).build(), args.dir)
             print(f"wrote a plain MkDocs site of {pages} pages to {args.dir}")
             return 0
-        files = generate(args.dir, args.size, args.seed)
+        files = generate(args.dir, args.size, args.seed, args.kinds)
     except (FileExistsError, ValueError) as exc:
         print(f"generate: error: {exc}", file=sys.stderr)
         return 2

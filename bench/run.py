@@ -66,6 +66,7 @@ class Settings:
     workdir: Path
     keep: bool
     breakdown: bool
+    kinds: int = 0
 
     def runs_for(self, size: int) -> int:
         """Medians of three where a run is quick; one run of the largest sizes."""
@@ -155,7 +156,7 @@ class BulkRepo:
 def bulk_repo(settings: Settings, tools: Tools, size: int) -> BulkRepo:
     root = settings.workdir / f"bulk-{size}"
     extracted = settings.workdir / f"bulk-{size}-yaml"
-    files = generate.generate(root, size)
+    files = generate.generate(root, size, kinds=settings.kinds)
     by_kind = generate.extract(files, extracted)
     for kind in KINDS:
         text = tools.run([tools.exe("mltriad"), "schema", kind], root).stdout
@@ -545,6 +546,12 @@ def parse_args(argv: list[str] | None) -> tuple[Settings, argparse.Namespace]:
     )
     parser.add_argument("--keep", action="store_true", help="keep the generated repositories")
     parser.add_argument(
+        "--kinds",
+        type=int,
+        default=0,
+        help="kinds of the team's own declared in the bulk and hook repositories (default 0)",
+    )
+    parser.add_argument(
         "--json", type=Path, metavar="FILE", help="also write the raw figures as JSON"
     )
     args = parser.parse_args(argv)
@@ -572,6 +579,7 @@ def parse_args(argv: list[str] | None) -> tuple[Settings, argparse.Namespace]:
         workdir=workdir,
         keep=args.keep,
         breakdown=not args.no_breakdown,
+        kinds=args.kinds,
     )
     return settings, args
 

@@ -10,12 +10,13 @@ from typing import Any
 
 from mltriad.documents import Document, parse_markdown, parse_yaml
 from mltriad.findings import Finding, ParseError, finding, rule
-from mltriad.policy import ARTIFACT_KINDS, POLICY_PATH, Policy
+from mltriad.policy import POLICY_PATH, Policy, is_markdown
 from mltriad.snapshot import Snapshot, glob_regex, normalize
 
 MARKDOWN_KINDS = ("model-card", "decision")
-# Kinds that may be written either way: Markdown with front matter (a .md file) or YAML.
-EITHER_FORM_KINDS = ("glossary",)
+# Kinds that are YAML whatever their file's name; any other kind (a team's own) is
+# Markdown with front matter when its file's name ends in .md, YAML otherwise.
+YAML_KINDS = ("eval-set", "signoff", "policy")
 _DECISION_NUMBER = re.compile(r"^(\d{1,5})[-_]")
 # Files that live among decision records but are not records (MADR, with its template
 # variants adr-template-minimal.md, adr-template-bare.md, ...; adr-tools; log4brains).
@@ -69,6 +70,7 @@ class Artifact:
     raw: bytes
     doc: Document | None
     problems: list[Finding] = field(default_factory=list)
+    id_field: str = "id"  # the field that holds its id (a team kind's `id_field`)
 
     @property
     def data(self) -> dict[str, Any]:
@@ -86,8 +88,12 @@ class Artifact:
 
     @property
     def id(self) -> str:
-        value = self.data.get("id")
+        value = self.data.get(self.id_field)
         return value if isinstance(value, str) else self.stem
+
+    @property
+    def markdown(self) -> bool:
+        return is_markdown_kind(self.kind, self.path)
 
     @cached_property
     def digest(self) -> str:
@@ -113,17 +119,16 @@ class Artifact:
         return finding(rule(rule_id), self.path, message, *pos)
 
 
-def is_markdown(kind: str, path: str) -> bool:
-    """Whether an artifact of `kind` at `path` is Markdown with front matter (else YAML)."""
-    if kind in EITHER_FORM_KINDS:
-        return path.lower().endswith((".md", ".markdown"))
-    return kind in MARKDOWN_KINDS
+def is_markdown_kind(kind: str, path: str) -> bool:
+    """Whether an artifact of `kind` at `path` is Markdown with front matter."""
+    return kind in MARKDOWN_KINDS or (kind not in YAML_KINDS and is_markdown(path))
 
 
 def parse(kind: str, path: str, raw: bytes) -> Artifact:
     """Parse bytes of a known kind; problems become findings, never exceptions."""
     try:
-        doc = parse_markdown(path, raw) if is_markdown(kind, path) else parse_yaml(path, raw)
+        markdown = is_markdown_kind(kind, path)
+        doc = parse_markdown(path, raw) if markdown else parse_yaml(path, raw)
     except ParseError as exc:
         return Artifact(
             kind,
@@ -154,6 +159,9 @@ class Repository:
                 found = self.snapshot.glob(self.policy.signoff_dir + "/**/*.yaml")
             elif kind == "policy":
                 found = [POLICY_PATH] if self.snapshot.exists(POLICY_PATH) else []
+                # The files that define the team's kinds count as the policy.
+                defined = self.policy.definition_files
+                found += sorted(p for p in defined if self.snapshot.exists(p))
             else:
                 found = self._glob_all(self.policy.globs(kind))
                 if kind == "decision":
@@ -170,7 +178,7 @@ class Repository:
     def all_paths(self) -> list[tuple[str, str]]:
         """(kind, path) of every governed file, policy first."""
         result = [("policy", p) for p in self.paths("policy")]
-        for kind in (*ARTIFACT_KINDS, "signoff"):
+        for kind in (*self.policy.artifact_kinds, "signoff"):
             result.extend((kind, p) for p in self.paths(kind))
         return result
 
@@ -179,9 +187,9 @@ class Repository:
         clean = normalize(path)
         if clean is None:
             return None
-        if clean == POLICY_PATH:
+        if clean == POLICY_PATH or clean in self.policy.definition_files:
             return "policy"
-        for kind in ARTIFACT_KINDS:
+        for kind in self.policy.artifact_kinds:
             if any(glob_regex(g).match(clean) for g in self.policy.globs(kind)):
                 if kind == "decision" and is_not_a_record(clean):
                     return None
@@ -205,6 +213,9 @@ class Repository:
                 )
             else:
                 self._loaded[path] = parse(kind, path, raw)
+            team = self.policy.kinds.get(kind)
+            if team is not None and team.id_field:
+                self._loaded[path].id_field = team.id_field
         return self._loaded[path]
 
     # Look-ups by identifier: ids equal file names, so no file needs parsing to resolve one.

@@ -20,7 +20,6 @@ from mltriad import __version__, console
 from mltriad.console import default_format, emit, guarded, repo_root
 from mltriad.errors import EXIT_FINDINGS, EXIT_OK, MltriadError
 from mltriad.report import FORMATS
-from mltriad.schemas import SCHEMA_NAMES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -129,19 +128,17 @@ def check(paths: tuple[str, ...], fmt: str | None, output: str | None) -> int:
 
 
 @cli.command(short_help="Print the JSON Schema of an artifact kind, or list the kinds.")
-@click.argument(
-    "kind",
-    required=False,
-    type=click.Choice(SCHEMA_NAMES, case_sensitive=False),
-)
+@click.argument("kind", required=False, metavar="[KIND]")
 @handle_errors
 def schema(kind: str | None) -> int:
     """Print the JSON Schema of KIND (or list the kinds and their schema ids).
 
-    KIND is policy (also triad), model-card, decision, eval-set or signoff; the folder
-    names of `paths:` (model-cards, decisions, eval-sets, signoffs) work too. Editors use
-    these for completion and hover help: `mltriad init` writes them to .mltriad/schemas/
-    and points the YAML files at them (`# yaml-language-server: $schema=...`).
+    KIND is policy (also triad), model-card, decision, eval-set, glossary or signoff; the
+    folder names of `paths:` (model-cards, decisions, eval-sets, signoffs) work too, and so
+    does a kind of the team's own declared under kinds: in triad.yaml (its schema file is
+    printed as it is). Editors use these for completion and hover help: `mltriad init`
+    writes them to .mltriad/schemas/ and points the YAML files at them
+    (`# yaml-language-server: $schema=...`).
 
     \b
     Examples:
@@ -154,8 +151,14 @@ def schema(kind: str | None) -> int:
     if kind is None:
         for name in schemas.KINDS:
             click.echo(f"{name:<11} {schemas.schema(name)['$id']}")
+        for name, path in console.team_schemas().items():
+            click.echo(f"{name:<11} {path} (in this repository)")
         return EXIT_OK
-    click.echo(schemas.schema_text(schemas.kind_named(kind.lower())).rstrip("\n"))
+    named = schemas.kind_named(kind.lower())
+    if named in schemas.KINDS:
+        click.echo(schemas.schema_text(named).rstrip("\n"))
+        return EXIT_OK
+    click.echo(console.team_schema_text(kind).rstrip("\n"))
     return EXIT_OK
 
 
@@ -213,6 +216,13 @@ def digest(path: str) -> int:
     "an evaluation set, a label specification and a roster of three people.",
 )
 @click.option(
+    "--kinds",
+    is_flag=True,
+    help="Add two kinds of document of the team's own, a problem framing and an "
+    "experiment plan: their schemas and templates in kinds/, and their kinds: block in "
+    "triad.yaml (added to a triad.yaml that has none). --example includes them.",
+)
+@click.option(
     "--force",
     is_flag=True,
     help="Overwrite files that exist. README.md and CODEOWNERS are only ever added to.",
@@ -237,7 +247,7 @@ def digest(path: str) -> int:
     "network.",
 )
 @handle_errors
-def init(directory: str, example: bool, force: bool, ci: str, hooks: str) -> int:
+def init(directory: str, example: bool, kinds: bool, force: bool, ci: str, hooks: str) -> int:
     """Scaffold a repository whose artifacts mltriad checks and gates.
 
     Writes triad.yaml (the roles, to fill in), the artifact folders, the pre-commit hooks,
@@ -257,11 +267,14 @@ def init(directory: str, example: bool, force: bool, ci: str, hooks: str) -> int
       mltriad init --ci gitlab         with GitLab CI rather than GitHub Actions
       mltriad init --force             restore every file init writes
       mltriad init --hooks local       pre-commit hooks that need no network
+      mltriad init --kinds             add two kinds of document of your own
     """
     from mltriad.commands.init import init as run_init
     from mltriad.report.init import describe_init
 
-    result = run_init(Path(directory), example=example, force=force, ci=ci, hooks=hooks)
+    result = run_init(
+        Path(directory), example=example, force=force, ci=ci, hooks=hooks, kinds=kinds
+    )
     for line in describe_init(result, directory):
         click.echo(line)
     return EXIT_OK
@@ -284,8 +297,8 @@ def init(directory: str, example: bool, force: bool, ci: str, hooks: str) -> int
 )
 @handle_errors
 def new(kind: str, name: str, base: str | None, supersedes: str | None) -> int:
-    """Create an artifact from its template: KIND is model-card, decision, eval-set or
-    glossary.
+    """Create an artifact from its template: KIND is model-card, decision, eval-set,
+    glossary or a kind of the team's own (declared under kinds: in triad.yaml).
 
     NAME is lowercase words joined by dashes; it becomes the file name and the id. A
     decision record gets the next free number (decisions/NNNN-NAME.md); an evaluation set
@@ -303,6 +316,7 @@ def new(kind: str, name: str, base: str | None, supersedes: str | None) -> int:
       mltriad new glossary fraud-metrics
       mltriad new decision use-gradient-boosting --base origin/main
       mltriad new decision retrain-monthly --supersedes 3
+      mltriad new experiment-plan checkout-redesign
     """
     from mltriad.commands.new import new as run_new
     from mltriad.report.new import describe_new

@@ -99,6 +99,40 @@ def repo_root() -> Path:
     return find_root(Path.cwd())
 
 
+def team_schemas() -> dict[str, str]:
+    """The schema file of each kind of the team's own in the repository here (none when
+    there is no usable triad.yaml)."""
+    from mltriad.errors import MltriadError
+    from mltriad.policy import read_policy
+    from mltriad.snapshot import WorkTree
+
+    try:
+        policy, _ = read_policy(WorkTree(repo_root()))
+    except MltriadError:
+        return {}
+    return {kind.id: kind.schema_path for kind in policy.kinds.values()}
+
+
+def team_schema_text(kind: str) -> str:
+    """The text of the schema file of a kind of the team's own; MltriadError for a kind
+    that is neither built in nor declared, with the nearest one."""
+    from mltriad.errors import MltriadError
+    from mltriad.policy import POLICY_PATH, read_policy
+    from mltriad.schemas import KINDS, did_you_mean
+    from mltriad.snapshot import WorkTree
+
+    tree = WorkTree(repo_root())
+    declared = read_policy(tree)[0].kinds if tree.exists(POLICY_PATH) else {}
+    if kind not in declared:
+        known = [*KINDS, *declared]
+        hint = did_you_mean(kind, known)
+        raise MltriadError(
+            f"there is no kind '{kind}'" + (f" (did you mean '{hint}'?)" if hint else ""),
+            hint=f"Kinds: {', '.join(known)}.",
+        )
+    return tree.read_bytes(declared[kind].schema_path).decode("utf-8", errors="replace")
+
+
 def check(paths: Sequence[str], fmt: str | None, output: str | None = None) -> int:
     """`mltriad check`: validate, render the findings to stdout (or `output`); the exit code."""
     from mltriad.commands.check import check as run_check

@@ -182,7 +182,7 @@ def current_requirements(snapshot: Snapshot, policy: Policy) -> list[Requirement
     """Every model card, decision record and evaluation set of a snapshot, as it is."""
     repo = Repository(snapshot, policy)
     found = []
-    for kind in GOVERNED_KINDS:
+    for kind in (*GOVERNED_KINDS, *policy.kinds):
         if kind == "policy":
             continue
         for path in repo.paths(kind):

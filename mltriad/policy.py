@@ -5,14 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from mltriad.documents import Document, parse_yaml
 from mltriad.errors import ConfigError
 from mltriad.findings import Finding, ParseError, Severity, define, finding, rule
-from mltriad.schemas import NOT_ALLOWED, validate
-from mltriad.snapshot import Snapshot, enclosing_work_tree
+from mltriad.schemas import NOT_ALLOWED, UserSchema, did_you_mean, user_schema, validate
+from mltriad.snapshot import Snapshot, enclosing_work_tree, normalize
 
 POLICY_PATH = "triad.yaml"
 
@@ -32,6 +33,9 @@ ROSTER = define(
     fix="List each person once per role, with a signing_key in signature mode.",
 )
 ARTIFACT_KINDS = ("model-card", "decision", "eval-set", "glossary")
+# Kind ids a team's own kind (`kinds:`) may not take: the built-in kinds, what else a
+# governed file can be, and the glossary.
+RESERVED_KINDS = frozenset({*ARTIFACT_KINDS, "policy", "signoff"})
 
 DEFAULT_PATHS: dict[str, str | tuple[str, ...]] = {
     "model-cards": "model-cards/*.md",
@@ -161,6 +165,45 @@ class EvalSetRules:
 
 
 @dataclass(frozen=True)
+class TeamKind:
+    """A kind of document of the team's own, from `kinds:` in triad.yaml, with its schema
+    read from the same snapshot as the policy (for the gate: the base)."""
+
+    id: str
+    paths: tuple[str, ...]
+    schema_path: str
+    schema: UserSchema
+    require: tuple[str, ...] = ()
+    sections: tuple[tuple[str, ...], ...] = ()
+    id_field: str | None = None
+    template: str | None = None
+    title: str = ""
+    description: str = ""
+
+    @property
+    def plural(self) -> str:
+        """What the site calls documents of this kind: its title, or from its id."""
+        if self.title:
+            return self.title
+        words = self.id.replace("-", " ")
+        return words[:1].upper() + words[1:] + "s"
+
+    @property
+    def singular(self) -> str:
+        return self.id.replace("-", " ")
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        """The files that define the kind: its schema, and its template if it has one."""
+        return (self.schema_path, self.template) if self.template else (self.schema_path,)
+
+
+def is_markdown(path: str) -> bool:
+    """Whether a team kind's document is Markdown with front matter (else YAML)."""
+    return path.lower().endswith((".md", ".markdown"))
+
+
+@dataclass(frozen=True)
 class Policy:
     roles: dict[str, Role]
     paths: dict[str, tuple[str, ...]]  # see path_globs; `signoffs` is one folder
@@ -175,10 +218,23 @@ class Policy:
     site: dict[str, str] = field(default_factory=dict)
     metric_map: dict[str, str] = field(default_factory=dict)  # results.metric_map
     document: Document | None = None
+    kinds: dict[str, TeamKind] = field(default_factory=dict)  # `kinds:`, the team's own
+
+    @cached_property
+    def artifact_kinds(self) -> tuple[str, ...]:
+        """Every kind of artifact: the built-in kinds, then the team's own, in their order."""
+        return (*ARTIFACT_KINDS, *self.kinds)
+
+    @cached_property
+    def definition_files(self) -> frozenset[str]:
+        """The schema and template files of the team's kinds: a change to one is a change
+        to the policy, and needs the sign-off that triad.yaml's changes need."""
+        return frozenset(f for kind in self.kinds.values() for f in kind.files)
 
     def globs(self, kind: str) -> tuple[str, ...]:
         """Every glob where artifacts of `kind` live: all of them are governed."""
-        return self.paths[PATH_KEY[kind]]
+        team = self.kinds.get(kind)
+        return team.paths if team is not None else self.paths[PATH_KEY[kind]]
 
     def first_glob(self, kind: str) -> str:
         """The first glob of `kind`: where `mltriad new` writes a new artifact."""
@@ -274,11 +330,11 @@ def read_policy(snapshot: Snapshot, *, path: str = POLICY_PATH) -> tuple[Policy,
     problems = validate("policy", doc.data, doc)
     if problems:
         raise policy_error(path, problems)
-    policy = _build(doc)
+    policy = _build(doc, snapshot)
     return policy, list(_consistency(policy, doc))
 
 
-def _build(doc: Document) -> Policy:
+def _build(doc: Document, snapshot: Snapshot) -> Policy:
     data: dict[str, Any] = doc.data
     roles = {
         role_id: Role(
@@ -311,6 +367,7 @@ def _build(doc: Document) -> Policy:
         required_fields=tuple(dr.get("required_fields", DEFAULT_DECISION_FIELDS)),
         statuses=dict(dr.get("statuses") or {}),
     )
+    kinds = _team_kinds(doc, snapshot, require, sections)
     return Policy(
         roles=roles,
         paths=paths,
@@ -325,7 +382,98 @@ def _build(doc: Document) -> Policy:
         site=dict(data.get("site", {})),
         metric_map=dict(data.get("results", {}).get("metric_map") or {}),
         document=doc,
+        kinds=kinds,
     )
+
+
+def _team_kinds(
+    doc: Document,
+    snapshot: Snapshot,
+    require: dict[str, tuple[str, ...]],
+    sections: dict[str, tuple[tuple[str, ...], ...]],
+) -> dict[str, TeamKind]:
+    """`kinds:`, each with its schema read and compiled; the kinds' roles and sections
+    go into `require` and `sections` beside the built-in kinds'."""
+    kinds: dict[str, TeamKind] = {}
+    for kind_id, body in (doc.data.get("kinds") or {}).items():
+        if kind_id in RESERVED_KINDS:
+            line = doc.locate(["kinds", kind_id], key=True)[0]
+            raise ConfigError(
+                f"kinds declares '{kind_id}', which is a kind mltriad already has",
+                path=doc.path,
+                line=line,
+                hint="Give your kind another id, such as team-" + kind_id + ".",
+            )
+        schema_path = _definition_file(doc, kind_id, "schema", body["schema"], snapshot)
+        template = body.get("template")
+        if template is not None:
+            template = _definition_file(doc, kind_id, "template", template, snapshot)
+        kinds[kind_id] = TeamKind(
+            id=kind_id,
+            paths=as_globs(body["paths"]),
+            schema_path=schema_path,
+            schema=_kind_schema(kind_id, schema_path, snapshot),
+            require=tuple(body.get("require", ())),
+            sections=tuple(_alternatives(e) for e in body.get("sections", ())),
+            id_field=body.get("id_field"),
+            template=template,
+            title=body.get("title", ""),
+            description=body.get("description", ""),
+        )
+        require[kind_id] = kinds[kind_id].require
+        sections[kind_id] = kinds[kind_id].sections
+    known = (*ARTIFACT_KINDS, *kinds)
+    for kind in kinds.values():
+        for reference in kind.schema.references:
+            if reference.kind not in known:
+                hint = did_you_mean(str(reference.kind), list(known))
+                raise ConfigError(
+                    f"the schema of the kind '{kind.id}' marks {reference.field} as naming "
+                    f"a '{reference.kind}', which is not a kind"
+                    + (f" (did you mean '{hint}'?)" if hint else ""),
+                    path=kind.schema_path,
+                    hint=f"x-mltriad-ref names one of: {', '.join(known)}.",
+                )
+    return kinds
+
+
+def _definition_file(doc: Document, kind_id: str, key: str, value: str, snapshot: Snapshot) -> str:
+    """The repository path of a kind's schema or template, which must be there."""
+    clean = normalize(value)
+    line = doc.locate(["kinds", kind_id, key])[0]
+    if clean is None:
+        raise ConfigError(
+            f"kinds.{kind_id}.{key} '{value}' leads outside the repository",
+            path=doc.path,
+            line=line,
+            hint="Name a file inside the repository, relative to its root.",
+        )
+    if not snapshot.exists(clean):
+        raise ConfigError(
+            f"kinds.{kind_id}.{key} names {clean}, which is not in the {snapshot.label}",
+            path=doc.path,
+            line=line,
+            hint=f"Add the {key} file, or fix the path (`mltriad init --kinds` writes examples).",
+        )
+    return clean
+
+
+def _kind_schema(kind_id: str, path: str, snapshot: Snapshot) -> UserSchema:
+    try:
+        return user_schema(path, snapshot.read_bytes(path))
+    except ParseError as exc:
+        raise ConfigError(
+            f"the schema of the kind '{kind_id}' cannot be read: {exc.message}",
+            path=path,
+            line=exc.line,
+        ) from None
+    except ConfigError as exc:
+        raise ConfigError(
+            f"the schema of the kind '{kind_id}' {exc.message}",
+            path=exc.path,
+            line=exc.line,
+            hint=exc.hint,
+        ) from None
 
 
 def _alternatives(entry: str | list[str]) -> tuple[str, ...]:
@@ -335,13 +483,17 @@ def _alternatives(entry: str | list[str]) -> tuple[str, ...]:
 def _consistency(policy: Policy, doc: Document) -> Iterable[Finding]:
     """Roles named in the policy exist; members are unique; keys are present when required."""
     for kind, roles in policy.require.items():
+        where: list[str | int] = (
+            ["kinds", kind, "require"] if kind in policy.kinds else ["require", kind]
+        )
         for i, role_id in enumerate(roles):
             if role_id not in policy.roles:
-                line, col = doc.locate(["require", kind, i])
+                line, col = doc.locate([*where, i])
                 yield finding(
                     UNKNOWN_ROLE,
                     doc.path,
-                    f"require.{kind} names the role '{role_id}', which is not defined under roles",
+                    f"{'.'.join(map(str, where))} names the role '{role_id}', which is not "
+                    "defined under roles",
                     line,
                     col,
                 )

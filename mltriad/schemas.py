@@ -6,6 +6,7 @@ import json
 import posixpath
 import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from typing import Any, ClassVar
@@ -157,7 +158,11 @@ def validate(kind: str, data: Any, doc: Any) -> list[Finding]:
     """Schema findings for `data`, each located at the offending node of `doc`."""
     if is_valid(kind, data):  # the fast path: most artifacts are valid
         return []
-    compiled = validator(kind)
+    return explain(validator(kind), data, doc)
+
+
+def explain(compiled: Any, data: Any, doc: Any) -> list[Finding]:
+    """The findings of a jsonschema validator on invalid `data`, located in `doc`."""
     found: list[Finding] = []
     for error in _specific_errors(compiled.iter_errors(data)):
         if error.validator in ("additionalProperties", "unevaluatedProperties"):
@@ -666,3 +671,335 @@ def _unquote(fragment: str) -> str:
     from urllib.parse import unquote
 
     return unquote(fragment)
+
+
+# -- the schemas of a team's own kinds ----------------------------------------------------
+# A team's kind (`kinds:` in triad.yaml) names a JSON Schema 2020-12 kept in the repository.
+# It is read with the policy, from the same snapshot (the gate: the base), checked once
+# (valid JSON or YAML, a valid 2020-12 schema, no reference outside the file) and compiled
+# once per process for each content: the base's and the head's schema may differ.
+
+REF_KEYWORD = "x-mltriad-ref"  # on a property: its value names an artifact of that kind
+DRAFT_2020_12 = "https://json-schema.org/draft/2020-12/schema"
+_REFERENCE_KEYWORDS = ("$ref", "$dynamicRef")
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A field that names another artifact: where it is (`*` for each item of a list)
+    and the kind of what it names."""
+
+    where: tuple[str, ...]
+    kind: str
+
+    @property
+    def field(self) -> str:
+        return ".".join(self.where).replace(".*", "[]")
+
+
+class UserSchema:
+    """A team kind's schema, compiled once: the fast predicate where the compiler can
+    judge it, jsonschema otherwise (and to explain every invalid document)."""
+
+    def __init__(self, path: str, root: dict[str, Any], fast: Check | None) -> None:
+        self.path = path
+        self.root = root
+        self.fast = fast
+        self.references = tuple(_references(root))
+        self._validator: Any = None
+
+    @property
+    def required(self) -> tuple[str, ...]:
+        names = self.root.get("required", ())
+        return tuple(n for n in names if isinstance(n, str)) if isinstance(names, list) else ()
+
+    def validator(self) -> Any:
+        if self._validator is None:
+            from jsonschema import Draft202012Validator
+
+            self._validator = Draft202012Validator(
+                self.root, format_checker=Draft202012Validator.FORMAT_CHECKER
+            )
+        return self._validator
+
+    def is_valid(self, data: Any) -> bool:
+        if self.fast is not None:
+            return self.fast(data)
+        return bool(self.validator().is_valid(data))
+
+    def validate(self, data: Any, doc: Any) -> list[Finding]:
+        """Schema findings for `data`, each at the offending node of `doc`."""
+        if self.is_valid(data):
+            return []
+        return explain(self.validator(), data, doc)
+
+
+_USER_SCHEMAS: dict[tuple[str, bytes], UserSchema] = {}
+
+
+def user_schema(path: str, raw: bytes) -> UserSchema:
+    """The schema in the file `path` (its bytes `raw`), checked and compiled once per
+    process. Raises ConfigError naming the file, the line where known, and what is wrong."""
+    key = (path, raw)
+    found = _USER_SCHEMAS.get(key)
+    if found is None:
+        found = _USER_SCHEMAS[key] = _load_user_schema(path, raw)
+    return found
+
+
+def _load_user_schema(path: str, raw: bytes) -> UserSchema:
+    root = _parse_schema_file(path, raw)
+    if not isinstance(root, dict):
+        raise _schema_error(path, raw, "is not a JSON Schema: its top level must be a mapping", [])
+    declared = root.get("$schema", DRAFT_2020_12)
+    if not isinstance(declared, str) or declared.rstrip("#") != DRAFT_2020_12:
+        raise _schema_error(
+            path,
+            raw,
+            f"declares $schema {_show(declared)}; mltriad reads JSON Schema 2020-12 only",
+            ["$schema"],
+            hint=f'Write "$schema": "{DRAFT_2020_12}", or leave $schema out.',
+        )
+    for where, ref in _outside_refs(root, []):
+        raise _schema_error(
+            path,
+            raw,
+            f"refers to {_show(ref)}, outside the file; mltriad never fetches a schema "
+            "(it works offline, and the hook never uses the network)",
+            where,
+            hint="Copy the definition under $defs in this file and refer to it as '#/$defs/NAME'.",
+        )
+    fast = _compile_user(root)
+    if fast is None or not _meta_valid(root):
+        problem = _meta_problem(root)
+        if problem is not None:
+            message, where = problem
+            raise _schema_error(
+                path,
+                raw,
+                f"is not a valid JSON Schema 2020-12: {message}",
+                where,
+                hint="See https://json-schema.org/draft/2020-12 for the keywords.",
+            )
+    for reference in _references(root):
+        if not isinstance(reference.kind, str) or not reference.kind:
+            raise _schema_error(
+                path,
+                raw,
+                f"{REF_KEYWORD} of {reference.field} must name a kind, such as model-card",
+                _schema_path(reference.where),
+            )
+    return UserSchema(path, root, fast)
+
+
+def _parse_schema_file(path: str, raw: bytes) -> Any:
+    from mltriad.documents import parse_yaml
+    from mltriad.errors import ConfigError
+    from mltriad.findings import ParseError
+
+    if path.lower().endswith(".json"):
+        try:
+            return json.loads(raw.decode("utf-8-sig"))
+        except UnicodeDecodeError:
+            raise ConfigError(
+                "is not UTF-8 text", path=path, hint="Save the schema as UTF-8."
+            ) from None
+        except json.JSONDecodeError as exc:
+            raise ConfigError(
+                f"is not valid JSON: {exc.msg} (column {exc.colno})",
+                path=path,
+                line=exc.lineno,
+                hint="Fix the JSON, then run again.",
+            ) from None
+    try:
+        return parse_yaml(path, raw).data
+    except ParseError as exc:
+        raise ConfigError(
+            f"is not valid YAML: {exc.message}",
+            path=path,
+            line=exc.line,
+            hint="Fix the YAML, then run again.",
+        ) from None
+
+
+def _schema_error(
+    path: str, raw: bytes, message: str, where: list[str | int], *, hint: str | None = None
+) -> Exception:
+    """A ConfigError at the line of `where` in the schema file (found only on this path)."""
+    from mltriad.documents import parse_yaml
+    from mltriad.errors import ConfigError
+    from mltriad.findings import ParseError
+
+    line: int | None = None
+    try:
+        line = parse_yaml(path, raw).locate(where, key=True)[0] if where else None
+    except ParseError:
+        line = None
+    return ConfigError(
+        message, path=path, line=line, hint=hint or "Fix the schema, then run again."
+    )
+
+
+def _outside_refs(node: Any, where: list[str | int]) -> Iterator[tuple[list[str | int], Any]]:
+    """Every $ref or $dynamicRef that does not point inside the file (`#...`)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key in _REFERENCE_KEYWORDS and not (
+                isinstance(value, str) and value.startswith("#")
+            ):
+                yield [*where, key], value
+            elif key not in ("enum", "const", "default", "examples"):
+                yield from _outside_refs(value, [*where, key])
+    elif isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _outside_refs(item, [*where, i])
+
+
+def _compile_user(root: dict[str, Any]) -> Check | None:
+    try:
+        return compile_schema(root)
+    except (re.error, TypeError, ValueError, AttributeError):
+        return None  # a keyword with a value of the wrong shape: jsonschema names it
+
+
+def _meta_valid(root: dict[str, Any]) -> bool:
+    """Whether the schema passes the 2020-12 meta-schema for the keywords the compiler
+    implements, judged without jsonschema (a valid schema is the common case)."""
+    return _meta_check()(root)
+
+
+@cache
+def _meta_check() -> Check:
+    check = compile_schema(_META_LITE)
+    assert check is not None
+    return check
+
+
+def _meta_problem(root: dict[str, Any]) -> tuple[str, list[str | int]] | None:
+    """jsonschema's judgement of the schema against the 2020-12 meta-schema: the first
+    problem and where it is, or None when the schema is valid."""
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import best_match
+
+    meta = Draft202012Validator(
+        Draft202012Validator.META_SCHEMA, format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+    error = best_match(meta.iter_errors(root))
+    if error is None:
+        return None
+    where = [p for p in error.absolute_path if isinstance(p, (str, int))]
+    at = _field(error)
+    return (error.message if at == "the document" else f"{at}: {error.message}"), where
+
+
+def _references(root: dict[str, Any]) -> Iterator[Reference]:
+    """The fields the schema marks with x-mltriad-ref, following properties, items,
+    combinations and local $refs."""
+    seen: set[int] = set()
+
+    def walk(node: Any, where: tuple[str, ...]) -> Iterator[Reference]:
+        if not isinstance(node, dict) or id(node) in seen:
+            return
+        seen.add(id(node))
+        if REF_KEYWORD in node:
+            yield Reference(where, node[REF_KEYWORD])
+        properties = node.get("properties")
+        if isinstance(properties, dict):
+            for name, sub in properties.items():
+                yield from walk(sub, (*where, str(name)))
+        if "items" in node:
+            yield from walk(node["items"], (*where, "*"))
+        for combination in ("anyOf", "oneOf", "allOf"):
+            branches = node.get(combination)
+            for branch in branches if isinstance(branches, list) else []:
+                yield from walk(branch, where)
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#"):
+            try:
+                target = _Compiler(root)._pointer(ref)
+            except _Unsupported:
+                target = None
+            yield from walk(target, where)
+        seen.discard(id(node))
+
+    found: dict[tuple[tuple[str, ...], str], Reference] = {}
+    for reference in walk(root, ()):
+        found.setdefault((reference.where, str(reference.kind)), reference)
+    yield from found.values()
+
+
+def _schema_path(where: tuple[str, ...]) -> list[str | int]:
+    """Where a field's definition is in the schema file, for a message's line."""
+    path: list[str | int] = []
+    for part in where:
+        path += ["items"] if part == "*" else ["properties", part]
+    return [*path, REF_KEYWORD]
+
+
+# The 2020-12 meta-schema for the keywords the compiler implements (and the annotations
+# it ignores), in a form the compiler itself can judge: a schema it compiles and this
+# accepts is valid 2020-12. Anything else is judged by jsonschema's meta-schema.
+_META_LITE: dict[str, Any] = {
+    "$defs": {
+        "schema": {
+            "anyOf": [
+                {"type": "boolean"},
+                {
+                    "type": "object",
+                    "properties": {
+                        "$schema": {"type": "string"},
+                        "$id": {"type": "string"},
+                        "$comment": {"type": "string"},
+                        "$ref": {"type": "string"},
+                        "$defs": {"$ref": "#/$defs/schemas"},
+                        "title": {"type": "string"},
+                        "description": {"type": "string"},
+                        "deprecated": {"type": "boolean"},
+                        "readOnly": {"type": "boolean"},
+                        "writeOnly": {"type": "boolean"},
+                        "examples": {"type": "array"},
+                        "type": {
+                            "anyOf": [
+                                {"$ref": "#/$defs/typeName"},
+                                {
+                                    "type": "array",
+                                    "items": {"$ref": "#/$defs/typeName"},
+                                    "minItems": 1,
+                                    "uniqueItems": True,
+                                },
+                            ]
+                        },
+                        "enum": {"type": "array"},
+                        "pattern": {"type": "string"},
+                        "format": {"type": "string"},
+                        "minLength": {"$ref": "#/$defs/count"},
+                        "minItems": {"$ref": "#/$defs/count"},
+                        "minProperties": {"$ref": "#/$defs/count"},
+                        "minimum": {"type": "number"},
+                        "maximum": {"type": "number"},
+                        "uniqueItems": {"type": "boolean"},
+                        "required": {
+                            "type": "array",
+                            "items": {"type": "string"},
+                            "uniqueItems": True,
+                        },
+                        "items": {"$ref": "#/$defs/schema"},
+                        "anyOf": {
+                            "type": "array",
+                            "items": {"$ref": "#/$defs/schema"},
+                            "minItems": 1,
+                        },
+                        "propertyNames": {"$ref": "#/$defs/schema"},
+                        "properties": {"$ref": "#/$defs/schemas"},
+                        "patternProperties": {"$ref": "#/$defs/schemas"},
+                        "additionalProperties": {"$ref": "#/$defs/schema"},
+                    },
+                },
+            ]
+        },
+        "schemas": {"type": "object", "additionalProperties": {"$ref": "#/$defs/schema"}},
+        "typeName": {"enum": ["array", "boolean", "integer", "null", "number", "object", "string"]},
+        "count": {"type": "integer", "minimum": 0},
+    },
+    "$ref": "#/$defs/schema",
+}

@@ -65,7 +65,7 @@ def governed_kind(repo: Repository, path: str) -> str | None:
     if clean.rsplit("/", 1)[-1] == POLICY_PATH:
         return "policy"
     kind = repo.kind_of(clean)
-    return kind if kind in GOVERNED_KINDS else None
+    return kind if kind in GOVERNED_KINDS or kind in repo.policy.kinds else None
 
 
 def read_whole(snapshot: Snapshot, path: str) -> bytes:

@@ -53,6 +53,14 @@ BASE_FILES = {
     "signoffs/.gitkeep",
     "triad.yaml",
 }
+# The two kinds of the team's own (`init --kinds`, and --example); the templates keep the
+# fields `mltriad new` fills in.
+KIND_TEMPLATES = {"kinds/experiment-plan.template.md", "kinds/problem-framing.template.md"}
+KIND_FILES = {
+    "kinds/experiment-plan.schema.json",
+    "kinds/problem-framing.schema.json",
+    *KIND_TEMPLATES,
+}
 EXAMPLE_FILES = {
     "data/fraud-holdout/new-merchants.csv",
     "data/fraud-holdout/production-sample.csv",
@@ -64,6 +72,9 @@ EXAMPLE_FILES = {
     "eval-sets/fraud-holdout.yaml",
     "glossary.yaml",
     "model-cards/fraud-detector.md",
+    "problem-framings/card-fraud.md",
+    "experiment-plans/fraud-detector-shadow-launch.md",
+    *KIND_FILES,
 }
 KEPT_BY_EXAMPLE = {
     "decisions/.gitkeep",
@@ -104,7 +115,7 @@ def test_example_then_check_exits_0_with_zero_findings(tmp_path: Path) -> None:
     assert [(f["path"], f["rule"], f["severity"]) for f in report["findings"]] == [
         (EXAMPLE_STALE, "MT402", "info")
     ]
-    assert report["summary"]["files"] == 11
+    assert report["summary"]["files"] == 13
     assert report["notes"] == [f"{CARD}: meets targets"]
 
 
@@ -116,7 +127,8 @@ def test_git_status_shows_every_file_init_wrote(tmp_path: Path) -> None:
     assert untracked(tmp_path / "demo") == expected
     written = files_under(tmp_path / "demo")
     assert set(written) == expected
-    assert [p for p, content in written.items() if b"@@" in content] == []  # all filled in
+    filled = [p for p, content in written.items() if b"@@" in content]
+    assert sorted(filled) == sorted(KIND_TEMPLATES)  # all filled in, but for `new`'s templates
 
 
 def test_without_example_check_passes_and_roles_have_no_members(tmp_path: Path) -> None:
@@ -370,7 +382,8 @@ def test_triad_yaml_has_every_policy_key_each_explained_by_a_comment(tmp_path: P
     init(tmp_path)
     text = (tmp_path / "triad.yaml").read_text(encoding="utf-8")
     keys = re.findall(r"^([a-z-]+):", text, flags=re.MULTILINE)
-    assert keys == list(schema("policy")["properties"])
+    # `kinds:` is written by `init --kinds` (and --example): see test_kinds.py.
+    assert keys == [k for k in schema("policy")["properties"] if k != "kinds"]
     lines = text.splitlines()
     for key in keys:
         index = next(i for i, line in enumerate(lines) if line.startswith(f"{key}:"))

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.helpers import EXAMPLE_STALE, git
+from tests.helpers import EXAMPLE_STALE, author_env, git
 from tests.helpers.wheel import build_wheel, clean_env
 
 pytestmark = pytest.mark.slow
@@ -50,7 +51,7 @@ def test_init_example_check_status_rerun_and_new(installed: Path, tmp_path: Path
     checked = _run([mltriad, "-C", "demo", "check"], tmp_path)
     assert checked.returncode == 0, checked.stdout
     # The example's one note: a sign-off of an earlier draft of the card (it shows a stale one).
-    assert checked.stdout.splitlines()[-1] == "0 errors, 1 note in 1 of 11 files checked."
+    assert checked.stdout.splitlines()[-1] == "0 errors, 1 note in 1 of 13 files checked."
 
     status = git(demo, "status", "--porcelain", "--untracked-files=all")
     shown = {line[3:] for line in status.splitlines()}
@@ -60,6 +61,9 @@ def test_init_example_check_status_rerun_and_new(installed: Path, tmp_path: Path
         ".pre-commit-config.yaml",
         "model-cards/fraud-detector.md",
         "eval-sets/fraud-holdout.yaml",
+        "kinds/experiment-plan.schema.json",
+        "experiment-plans/fraud-detector-shadow-launch.md",
+        "problem-framings/card-fraud.md",
     } <= shown
 
     again = _run([mltriad, "init", "--example", "demo"], tmp_path)
@@ -71,6 +75,7 @@ def test_init_example_check_status_rerun_and_new(installed: Path, tmp_path: Path
         ("decision", "retrain"),
         ("eval-set", "churn-holdout"),
         ("glossary", "churn-terms"),
+        ("experiment-plan", "churn-launch"),
     ):
         made = _run([mltriad, "-C", "demo", "new", kind, name], tmp_path)
         assert made.returncode == 0, made.stdout + made.stderr
@@ -82,6 +87,7 @@ def test_init_example_check_status_rerun_and_new(installed: Path, tmp_path: Path
         "decisions/0003-retrain.md",
         "eval-sets/churn-holdout.yaml",
         "glossary/churn-terms.md",
+        "experiment-plans/churn-launch.md",
     }
     assert {f["rule"] for f in findings} == {"MT601", "MT602"}
 
@@ -101,3 +107,61 @@ def test_an_undefined_metric_fails_check_with_a_suggestion(installed: Path, tmp_
         "'precison', which the glossary (glossary.yaml) does not define; did you mean "
         "'precision'?"
     ) in checked.stdout.splitlines()
+
+
+PLAN = "experiment-plans/fraud-detector-shadow-launch.md"
+PLAN_SCHEMA = "kinds/experiment-plan.schema.json"
+SIGNERS = {
+    "ml-engineer": ("Ada Lovelace", "ada@example.org"),
+    "product-manager": ("Grace Hopper", "grace@example.org"),
+    "domain-expert": ("Katherine Johnson", "katherine@example.org"),
+}
+
+
+def test_team_kinds_check_and_gate(installed: Path, tmp_path: Path) -> None:
+    """The example's experiment plan without its stopping rule fails `check` at a line; a
+    branch that drops the field from the kind's schema is blocked until every role signs."""
+    mltriad = str(installed)
+    assert _run([mltriad, "init", "--example", "demo"], tmp_path).returncode == 0
+    demo = tmp_path / "demo"
+    git(demo, "checkout", "-q", "-b", "main")
+    git(demo, "add", "-A")
+    git(demo, "commit", "-q", "-m", "the example", env=author_env(*SIGNERS["ml-engineer"]))
+    git(demo, "checkout", "-q", "-b", "loosen")
+    plan = (demo / PLAN).read_text(encoding="utf-8")
+    (demo / PLAN).write_text(re.sub(r"stopping_rule: >-\n(  .*\n)+", "", plan), "utf-8")
+
+    checked = _run([mltriad, "-C", "demo", "check", PLAN], tmp_path)
+    assert checked.returncode == 1
+    assert f"{PLAN}:2:1: error MT101: missing required field 'stopping_rule'" in checked.stdout
+
+    schema = json.loads((demo / PLAN_SCHEMA).read_text(encoding="utf-8"))
+    schema["required"].remove("stopping_rule")
+    (demo / PLAN_SCHEMA).write_text(json.dumps(schema, indent=2) + "\n", encoding="utf-8")
+    assert _run([mltriad, "-C", "demo", "check", PLAN], tmp_path).returncode == 0
+    git(demo, "commit", "-qam", "no stopping rule", env=author_env(*SIGNERS["ml-engineer"]))
+
+    def gate() -> subprocess.CompletedProcess[str]:
+        return _run([mltriad, "-C", "demo", "gate", "--base", "main"], tmp_path)
+
+    def sign(path: str, role: str) -> None:
+        name, email = SIGNERS[role]
+        done = _run(
+            [mltriad, "-C", "demo", "signoff", path, "--role", role, "--email", email], tmp_path
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        git(demo, "add", "-A")
+        git(demo, "commit", "-q", "-m", f"sign {path}", env=author_env(name, email))
+
+    blocked = gate()
+    assert blocked.returncode == 1, blocked.stdout
+    assert f"{PLAN_SCHEMA}:1:1: error MT401" in blocked.stdout
+    for role in ("ml-engineer", "product-manager"):
+        sign(PLAN, role)
+        sign(PLAN_SCHEMA, role)
+    still = gate()
+    assert still.returncode == 1
+    assert "the domain-expert sign-off of the change to the policy is missing" in still.stdout
+    sign(PLAN_SCHEMA, "domain-expert")
+    passed = gate()
+    assert passed.returncode == 0, passed.stdout

@@ -271,8 +271,8 @@ def test_an_unknown_kind_is_refused(demo: Path, kind: str, hint: str) -> None:
     code, output = mltriad_new(demo, kind, "x")
     assert code == 2
     assert (
-        f"mltriad does not know the kind '{kind}'; use model-card, decision, eval-set or "
-        f"glossary{hint}"
+        f"mltriad does not know the kind '{kind}'; use model-card, decision, eval-set, glossary, "
+        f"problem-framing or experiment-plan{hint}"
     ) in output
 
 

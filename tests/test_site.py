@@ -86,6 +86,11 @@ def test_every_artifact_gets_a_page(demo: Path) -> None:
         "triad/eval-sets/fraud-holdout.md",
         "triad/eval-sets/churn-holdout.md",
         "triad/glossary.md",
+        # The example's two kinds of its own: a list each, and a page per document.
+        "triad/kinds/problem-framing/index.md",
+        "triad/kinds/problem-framing/card-fraud.md",
+        "triad/kinds/experiment-plan/index.md",
+        "triad/kinds/experiment-plan/fraud-detector-shadow-launch.md",
     }
 
 
@@ -319,6 +324,9 @@ def test_serve_watches_the_artifact_folders(demo: Path) -> None:
         demo: False,  # glossary.yaml
         demo / "glossary": True,
         demo / "signoffs": True,
+        demo / "problem-framings": True,
+        demo / "experiment-plans": True,
+        demo / "kinds": True,
     }
 
 
@@ -385,7 +393,7 @@ def test_example_site_builds_strictly_with_working_links(demo: Path, directory_u
     assert result.returncode == 0, result.stderr
     site = demo / "site"
     pages = sorted((site / "triad").rglob("*.html"))
-    assert len(pages) == 12
+    assert len(pages) == 16  # 12, and the two kinds' lists and documents
     assert broken_links(site, pages) == []
     index = (site / "search" / "search_index.json").read_text(encoding="utf-8")
     assert "Subscription churn predictor" in index and "Retrain the churn model monthly" in index

@@ -367,7 +367,9 @@ def test_signoff_matrix_shows_a_stale_signoff_as_stale(
     assert [cell[0] for cell in card] == ["✓ Signed"] * 3
     assert [c[0] for c in matrix["eval-sets/fraud-holdout.yaml"]] == ["✓ Signed"] * 2
     lead = tab.text("p.triad-lead")
-    assert lead.startswith("As of commit ") and "2 of 9 artifacts fully signed" in lead
+    assert (
+        lead.startswith("As of commit ") and "2 of 10 artifacts fully signed" in lead
+    )  # the example kinds' two unsigned
     assert_clean(tab)
     tab.screenshot(ARTIFACTS / f"site-{theme}-signoffs.png")
 
@@ -394,7 +396,7 @@ def test_every_link_between_pages_leads_to_a_page(browser: Browser, site: tuple[
                 status = tab.eval(f"fetch({json.dumps(target)}).then(r => r.status)")
                 assert status == 200, f"{page} links to {link} ({status})"
                 queue.append(target)
-    assert len(seen) == 12
+    assert len(seen) == 16  # 12, and the pages of the example's two kinds
 
 
 def test_a_metric_links_to_its_definition_which_shows_on_hover(

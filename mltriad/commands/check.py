@@ -84,7 +84,10 @@ def _check(root: Path, paths: Sequence[str] | None) -> CheckResult:
     for kind, path in targets:
         checked.append(path)
         if kind == "policy":
-            found.extend(policy_findings)
+            if path == POLICY_PATH:
+                found.extend(policy_findings)
+            else:
+                checked.pop()  # a kind's schema or template: read with the policy
             continue
         found.extend(run_checks(repo.load(path, kind), ctx))
     if full:
@@ -230,7 +233,7 @@ def _detected_kind(repo: Repository, path: str) -> str | None:
 
 
 def _duplicate_ids(repo: Repository) -> Iterable[Finding]:
-    for kind in ("model-card", "eval-set"):
+    for kind in ("model-card", "eval-set", *repo.policy.kinds):
         by_id: dict[str, list[str]] = defaultdict(list)
         for path in repo.paths(kind):
             by_id[repo.load(path, kind).id].append(path)

@@ -319,7 +319,12 @@ def case_variants(changes: Iterable[Change], policy: Policy, tree: GitTree) -> l
 
 
 def _governed_globs(policy: Policy) -> list[str]:
-    return [POLICY_PATH, *_artifact_globs(policy)]
+    definitions = [_glob_escape(p) for p in sorted(policy.definition_files)]
+    return [POLICY_PATH, *definitions, *_artifact_globs(policy)]
+
+
+def _glob_escape(path: str) -> str:
+    return "".join(f"[{c}]" if c in "*?[" else c for c in path)
 
 
 def _folded_match(policy: Policy, path: str) -> bool:
@@ -342,7 +347,8 @@ def _folded(pattern: str) -> re.Pattern[str]:
 
 
 def _artifact_globs(policy: Policy) -> list[str]:
-    return [g for kind in GOVERNED_KINDS if kind != "policy" for g in policy.globs(kind)]
+    kinds = (*GOVERNED_KINDS, *policy.kinds)
+    return [g for kind in kinds if kind != "policy" for g in policy.globs(kind)]
 
 
 def _reaches(pattern: str, folder: str) -> bool:

@@ -372,7 +372,11 @@ def _policy_files_regex(top: Path) -> str | None:
         policy, _ = read_policy(WorkTree(top))
     except ConfigError:
         return None
-    return files_regex(policy.paths)
+    kinds = [g for kind in policy.kinds for g in policy.globs(kind)]
+    definitions = [
+        "".join(f"[{c}]" if c in "*?[" else c for c in p) for p in sorted(policy.definition_files)
+    ]
+    return files_regex(policy.paths, [*definitions, *kinds])
 
 
 # -- uninstall -----------------------------------------------------------------------------
@@ -408,17 +412,18 @@ _ERE_SPECIAL = frozenset(".[]()*+?{}|^$\\")
 Paths = Mapping[str, str | Sequence[str]]  # `paths:` of triad.yaml, a glob or a list per kind
 
 
-def governed_globs(paths: Paths = DEFAULT_PATHS) -> list[str]:
+def governed_globs(paths: Paths = DEFAULT_PATHS, extra: Sequence[str] = ()) -> list[str]:
     """The globs of every file a policy with these `paths:` governs, policy first (every
-    glob of a kind's list, in its order)."""
+    glob of a kind's list, in its order), then `extra` (the team's own kinds)."""
     every = path_globs(paths)
     globs = [POLICY_PATH]
     globs += [g for kind in ARTIFACT_KINDS for g in every[PATH_KEY[kind]]]
+    globs += extra
     globs.append(every["signoffs"][0].rstrip("/") + _SIGNOFF_GLOB)
     return list(dict.fromkeys(globs))
 
 
-def files_regex(paths: Paths = DEFAULT_PATHS) -> str:
+def files_regex(paths: Paths = DEFAULT_PATHS, extra: Sequence[str] = ()) -> str:
     """One anchored pattern matching the repository paths of the governed files.
 
     Each glob is translated by `glob_regex` (as `check` and the gate match them), then
@@ -426,7 +431,8 @@ def files_regex(paths: Paths = DEFAULT_PATHS) -> str:
     are not special in an extended regular expression are dropped, and `\\Z` becomes the
     final `$`.
     """
-    return "^(" + "|".join(_portable(glob_regex(g).pattern) for g in governed_globs(paths)) + ")$"
+    globs = governed_globs(paths, extra)
+    return "^(" + "|".join(_portable(glob_regex(g).pattern) for g in globs) + ")$"
 
 
 def _portable(regex: str) -> str:

@@ -141,6 +141,7 @@ def init(
     force: bool = False,
     ci: str = "github",
     hooks: str = "remote",
+    kinds: bool = False,
 ) -> InitResult:
     """Scaffold a governed repository in `directory` (created if needed), with the gate's
     pipeline for the CI service `ci` (github or gitlab) and pre-commit hooks from
@@ -148,6 +149,9 @@ def init(
 
     Adds what is missing and leaves every existing file as it is, unless `force`. README.md
     and CODEOWNERS are only ever added to, and GitLab's .gitlab-ci.yml is never replaced.
+    With `kinds` (and with `example`), also the two kinds of the team's own that the
+    example ships: their schemas, their templates and the `kinds:` block of triad.yaml,
+    which is added to a triad.yaml that has none (and left to the user where it has one).
     Runs `git init` when `directory` is not inside a git work tree, or, with `example`,
     when it is a new or empty folder inside one (the example's commits must not land in
     the enclosing repository); otherwise git is not touched.
@@ -159,6 +163,8 @@ def init(
     service = CI_SERVICES[ci]
     fresh = not directory.exists() or (directory.is_dir() and not any(directory.iterdir()))
     root = _prepare_root(directory)
+    merge_kinds = kinds  # only --kinds adds to a triad.yaml that exists
+    kinds = kinds or example
     result = InitResult(root, [], example=example, ci=service, toplevel=toplevel(root))
     if example and fresh and result.toplevel not in (None, root.resolve()):
         # The example in a new folder inside another repository (a clone of mltriad, say):
@@ -172,30 +178,75 @@ def init(
     templates = template_dir()
     planned = dict(template_files(templates / "base"))
     planned.update(template_files(templates / "ci" / service.name / "files"))
+    verbatim = dict(template_files(templates / "kinds")) if kinds else {}
+    planned.update(verbatim)  # the kinds' templates hold the fields `mltriad new` fills
     if example:
         planned.update(template_files(templates / "example"))
     # The schemas, for editors: YAML files point at them (`# yaml-language-server:`).
     planned.update({f"{EDITOR_SCHEMAS}/{n}": data_dir("schemas") / n for n in KINDS.values()})
     planned = _without_needless_keeps(root, planned)
     place = next((p for p in service.codeowners_places if (root / p).is_file()), None)
-    lookup = _init_lookup(root, templates, example, service, place or service.codeowners_new)
+    lookup = _init_lookup(root, templates, example, service, place or service.codeowners_new, kinds)
     raw = {path: source.read_bytes() for path, source in planned.items()}
     ordered = sorted(raw.items(), key=lambda item: _pin_level(*item))
     # `local`: hooks that run the installed mltriad, for teams whose machines cannot
     # download pre-commit's environments.
     given = {PRE_COMMIT_CONFIG: local_config_text(__version__)} if hooks == "local" else {}
     for path, template in ordered:
-        text = given.get(path) or render(template.decode("utf-8"), lookup)
-        data = text.encode("utf-8")
+        if path in verbatim:
+            data = template
+        else:
+            data = (given.get(path) or render(template.decode("utf-8"), lookup)).encode("utf-8")
         if path in service.kept:
             result.files.append(_keep(root, path, data))
         else:
-            result.files.append(_place(root, path, data, force=force))
+            placed = _place(root, path, data, force=force)
+            if merge_kinds and path == POLICY_FILE and placed.action == SKIPPED:
+                placed = _merge_kinds(root, templates)
+            result.files.append(placed)
     # An existing settings file is the user's: never rewritten, not even with --force.
     result.files.append(_keep(root, VSCODE_SETTINGS, vscode_settings().encode("utf-8")))
     result.files.append(_merge_codeowners(root, templates, lookup, service, place))
     result.files.append(_merge_readme(root, templates, lookup))
     return result
+
+
+POLICY_FILE = "triad.yaml"
+KINDS_SNIPPET = "kinds.yaml"
+
+
+def _kinds_block(templates: Path) -> str:
+    return (templates / "snippets" / KINDS_SNIPPET).read_text("utf-8")
+
+
+def _merge_kinds(root: Path, templates: Path) -> FileResult:
+    """Add the example kinds' `kinds:` block to an existing triad.yaml that has none; a
+    triad.yaml with one (or that cannot be read) is left for the user to add them to."""
+    target = root / POLICY_FILE
+    block = _kinds_block(templates)
+    names = " and ".join(re.findall(r"^  ([a-z][a-z0-9-]*):$", block, re.MULTILINE))
+    current = _editable_text(target)
+    try:
+        data = yaml.safe_load(current) if current is not None else None
+    except yaml.YAMLError:
+        data = None
+    if current is None or not isinstance(data, dict):
+        return FileResult(
+            POLICY_FILE, KEPT, f"it cannot be read; add the kinds {names} under kinds: by hand"
+        )
+    if "kinds" in data:
+        present = data["kinds"] if isinstance(data["kinds"], dict) else {}
+        wanted = re.findall(r"^  ([a-z][a-z0-9-]*):$", block, re.MULTILINE)
+        if all(name in present for name in wanted):
+            return FileResult(POLICY_FILE, UNCHANGED, f"it already declares the kinds {names}")
+        return FileResult(
+            POLICY_FILE,
+            KEPT,
+            f"it has a kinds: block already; add {names} to it by hand, as in the guide "
+            "'Your own document kinds'",
+        )
+    _append(target, current, block)
+    return FileResult(POLICY_FILE, APPENDED, f"the kinds: block declaring {names}")
 
 
 def _keep(root: Path, path: str, data: bytes) -> FileResult:
@@ -255,7 +306,12 @@ def _without_needless_keeps(root: Path, planned: dict[str, Path]) -> dict[str, P
 
 
 def _init_lookup(
-    root: Path, templates: Path, example: bool, service: CiService, codeowners: str
+    root: Path,
+    templates: Path,
+    example: bool,
+    service: CiService,
+    codeowners: str,
+    kinds: bool = False,
 ) -> Callable[[str, str | None], str]:
     roster: dict[str, list[dict[str, str]]] = {}
     if example:
@@ -282,6 +338,8 @@ def _init_lookup(
             return fixed[name]
         if name == "CI_README" and arg is None:
             return ci_readme()
+        if name == "KINDS" and arg is None:
+            return "\n" + _kinds_block(templates) if kinds else ""
         raise KeyError(f"unknown template field @@{name}{':' + arg if arg else ''}@@")
 
     return lookup

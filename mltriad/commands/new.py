@@ -23,10 +23,11 @@ from mltriad.artifacts import (
 )
 from mltriad.errors import MltriadError
 from mltriad.files import write_file
+from mltriad.findings import ParseError
 from mltriad.gitrepo import tree_paths
 from mltriad.glossary import HIGHER, glossary_of
 from mltriad.markdown import missing_sections, with_sections
-from mltriad.policy import PATH_KEY, Policy, read_policy
+from mltriad.policy import PATH_KEY, Policy, TeamKind, is_markdown, read_policy
 from mltriad.rules.decisions import superseded_by
 from mltriad.rules.placeholder_rules import find_placeholders
 from mltriad.schemas import EDITOR_SCHEMAS, did_you_mean, modeline
@@ -75,12 +76,18 @@ def new(
     A decision takes the next free number (also counting the records at `base`), and with
     `supersedes` marks the record it replaces as superseded by the new one.
     """
-    _check_kind(kind)
+    tree = WorkTree(root)
+    if kind not in KINDS and tree.exists("triad.yaml"):
+        policy, _ = read_policy(tree)  # the team's own kinds are in it
+        _check_kind(kind, policy)
+    else:
+        _check_kind(kind)
+        policy = None
     if supersedes is not None and kind != "decision":
         raise MltriadError(f"--supersedes applies to decisions only, not to a {kind}")
     _check_name(kind, name)
-    tree = WorkTree(root)
-    policy, _ = read_policy(tree)
+    if policy is None:
+        policy, _ = read_policy(tree)
     repo = Repository(tree, policy)
     at_base = _base_paths(root, policy, kind, base)
     date = (today or datetime.date.today()).isoformat()
@@ -88,6 +95,10 @@ def new(
         return _new_decision(root, repo, name, at_base, base, supersedes, date)
     path = _artifact_path(policy, kind, name)
     _refuse_existing(root, repo, kind, name, path, at_base, base)
+    if kind in policy.kinds:
+        result = _create(root, kind, path, _team_kind_text(tree, policy.kinds[kind], name, date))
+        result.notes.extend(_unstaffed(policy, list(policy.accountable_roles(kind))))
+        return result
     templates = template_dir() / "new"
     if kind == "model-card":
         result = _create(root, kind, path, _model_card_text(templates, repo, name))
@@ -116,13 +127,18 @@ def _unstaffed(policy: Policy, roles: list[str]) -> list[str]:
     ]
 
 
-def _check_kind(kind: str) -> None:
-    if kind in KINDS:
+def _check_kind(kind: str, policy: Policy | None = None) -> None:
+    known = [*KINDS, *(policy.kinds if policy is not None else ())]
+    if kind in known:
         return
-    hint = did_you_mean(kind, list(KINDS))
+    hint = did_you_mean(kind, known)
     raise MltriadError(
-        f"mltriad does not know the kind '{kind}'; use model-card, decision, eval-set or "
-        "glossary" + (f" (did you mean '{hint}'?)" if hint else "")
+        f"mltriad does not know the kind '{kind}'; use {', '.join(known[:-1])} or "
+        f"{known[-1]}" + (f" (did you mean '{hint}'?)" if hint else ""),
+        hint=None
+        if policy is not None and policy.kinds
+        else "A kind of your own is declared "
+        "under kinds: in triad.yaml (`mltriad init --kinds` adds two).",
     )
 
 
@@ -165,13 +181,14 @@ def _artifact_path(policy: Policy, kind: str, name: str) -> str:
     extension = last[last.rfind("*") + 1 :] if "*" in last else ""
     if not extension.startswith(".") or any(c in extension for c in "*?["):
         extension = ".md" if kind in ("model-card", "decision", "glossary") else ".yaml"
+    setting = f"kinds.{kind}.paths" if kind in policy.kinds else f"paths.{PATH_KEY[kind]}"
     path = f"{folder}/{name}{extension}" if folder else f"{name}{extension}"
     if not glob_regex(pattern).match(path):
         raise MltriadError(
             f"cannot tell where a new {kind} goes: {path} would not match the glob '{pattern}'",
             path="triad.yaml",
             hint="Create the file by hand, or simplify the glob under paths: (a new "
-            f"{kind} goes where the first glob of paths.{PATH_KEY[kind]} says).",
+            f"{kind} goes where the first glob of {setting} says).",
         )
     return path
 
@@ -449,6 +466,50 @@ def _decision_text(policy: Policy, name: str, date: str, supersedes: int | None)
     }
     text = render((template_dir() / "new" / "decision.md").read_text("utf-8"), fields(values))
     return _add_sections(text, policy, "decision")
+
+
+def _team_kind_text(tree: WorkTree, kind: TeamKind, name: str, date: str) -> str:
+    """A new document of a team's kind: its template filled in (@@ID@@, @@TITLE@@,
+    @@DATE@@, @@KIND@@), or without one, front matter with each required field of its
+    schema to fill in; then each required section it lacks."""
+    values = {"ID": name, "TITLE": title_of(name), "DATE": date, "KIND": kind.id}
+    if kind.template is None:
+        text = _bare_document(kind, name)
+    else:
+        try:
+            source = tree.read_bytes(kind.template).decode("utf-8")
+        except (ParseError, OSError, UnicodeDecodeError) as exc:
+            raise MltriadError(
+                f"cannot read the template of the kind '{kind.id}': {exc}",
+                path=kind.template,
+                hint=f"Fix the file, or the path under kinds.{kind.id}.template in triad.yaml.",
+            ) from None
+        try:
+            text = render(source, fields(values))
+        except KeyError as exc:
+            raise MltriadError(
+                f"the template of the kind '{kind.id}' has the field {exc.args[0].split()[-1]}, "
+                "which mltriad new does not fill in",
+                path=kind.template,
+                hint="Use @@ID@@, @@TITLE@@, @@DATE@@ or @@KIND@@.",
+            ) from None
+    if not is_markdown(kind.paths[0]):
+        return text
+    return with_sections(text, missing_sections(text, kind.sections))
+
+
+def _bare_document(kind: TeamKind, name: str) -> str:
+    """Front matter (or YAML) with the id and each field the kind's schema requires."""
+    lines = [f"{kind.id_field}: {name}"] if kind.id_field else []
+    lines += [
+        f"{field}: {PLACEHOLDER} {field.replace('_', ' ')}"
+        for field in kind.schema.required
+        if field != kind.id_field
+    ]
+    body = "\n".join(lines) + "\n"
+    if not is_markdown(kind.paths[0]):
+        return body
+    return f"---\n{body}---\n\n# {title_of(name)}\n"
 
 
 def _add_sections(text: str, policy: Policy, kind: str) -> str:

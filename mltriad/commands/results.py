@@ -261,7 +261,9 @@ def _computed_entries(
                         line=line,
                         hint="Check the slice's data and the predictions, or the target.",
                     ) from None
-                change.notes.append(f"{spelled[metric]} on {part or eval_set.id} not written: {exc}")
+                change.notes.append(
+                    f"{spelled[metric]} on {part or eval_set.id} not written: {exc}"
+                )
                 continue
             change.values.append((spelled[metric], part, value))
             entries.append(

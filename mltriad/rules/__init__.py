@@ -6,6 +6,7 @@ from mltriad.rules import (  # noqa: F401
     evalset_rules,
     format_rules,
     glossary_rules,
+    kind_rules,
     placeholder_rules,
     references,
     result_rules,

@@ -23,6 +23,8 @@ class Context:
 Check = Callable[[Artifact, Context], Iterable[Finding]]
 
 CHECKS: dict[str, list[Check]] = defaultdict(list)
+# The key under which rules register for every kind of the team's own (`kinds:`).
+TEAM_KINDS = "kinds:"
 
 
 def checks(*kinds: str) -> Callable[[Check], Check]:
@@ -41,7 +43,8 @@ def run_checks(artifact: Artifact, ctx: Context) -> list[Finding]:
     found = list(artifact.problems)
     if artifact.doc is None:
         return found
-    for check in CHECKS.get(artifact.kind, []):
+    kind = TEAM_KINDS if artifact.kind in ctx.policy.kinds else artifact.kind
+    for check in CHECKS.get(kind, []):
         found.extend(check(artifact, ctx))
     return _said_once(found)
 

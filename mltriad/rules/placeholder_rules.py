@@ -14,10 +14,10 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from mltriad.artifacts import Artifact, is_markdown
+from mltriad.artifacts import Artifact
 from mltriad.findings import Finding, ParseError, define, finding
 from mltriad.policy import DECISION_FIELDS
-from mltriad.rules.base import Context, checks
+from mltriad.rules.base import TEAM_KINDS, Context, checks
 from mltriad.snapshot import normalize
 from mltriad.values import PLACEHOLDER, TEMPLATE_TEXT, template_text, unfilled
 
@@ -118,12 +118,12 @@ def template_text_left(artifact: Artifact, ctx: Context) -> Iterable[Finding]:
         )
 
 
-@checks("model-card", "decision", "eval-set", "glossary")
+@checks("model-card", "decision", "eval-set", "glossary", TEAM_KINDS)
 def placeholders_left(artifact: Artifact, ctx: Context) -> Iterable[Finding]:
     if artifact.doc is None or PLACEHOLDER.encode() not in artifact.raw:
         return
     doc = artifact.doc
-    prose_from = doc.body_line if is_markdown(artifact.kind, artifact.path) else None
+    prose_from = doc.body_line if artifact.markdown else None
     for item in find_placeholders(doc.text, prose_from=prose_from):
         yield finding(LEFT_IN_PLACE, artifact.path, _message(item), item.line, item.col)
 

@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable
 
 from mltriad import formats
-from mltriad.artifacts import Artifact, is_markdown
+from mltriad.artifacts import Artifact
 from mltriad.findings import Finding
 from mltriad.formats.huggingface import as_the_hub_reads
 from mltriad.formats.model import EXTRA_KEY, LEGACY_KEY
@@ -25,7 +25,7 @@ def schema_valid(artifact: Artifact, ctx: Context) -> Iterable[Finding]:
     # A record or card in another tool's format: the legacy rules (MT5xx) say, field by
     # field, what it lacks, so the schema's one-line summary of the same is left out.
     reading = formats.reading_of(artifact.kind, artifact.path, doc, artifact.raw)
-    if is_markdown(artifact.kind, artifact.path) and not doc.has_front_matter:
+    if artifact.markdown and not doc.has_front_matter:
         if reading is None:
             yield artifact.finding(
                 "MT008",

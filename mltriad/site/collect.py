@@ -57,6 +57,7 @@ def collect(root: Path) -> Site:
         commit=built_commit(root, snapshot, policy),
         glossary_files=_load(repo, "glossary"),
         glossary=glossary_of(repo),
+        kinds={kind: _load(repo, kind) for kind in policy.kinds},
     )
 
 

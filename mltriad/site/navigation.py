@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from mltriad.site.pages.common import eval_set_title, model_title
+from mltriad.site.pages.common import document_title, eval_set_title, model_title
 from mltriad.site.urls import SiteMap
 from mltriad.site.views import Site
 
@@ -39,6 +39,19 @@ def triad_section(site: Site, site_map: SiteMap, title: str) -> dict[str, Any]:
         entries.append({"Evaluation sets": site_map.eval_set_index})
     if site.glossary_files:
         entries.append({"Glossary": site_map.glossary})
+    for kind in site.policy.kinds.values():
+        documents = sorted(site.kinds.get(kind.id, []), key=lambda d: document_title(d).lower())
+        if 0 < len(documents) <= NAV_LIMIT:
+            entries.append(
+                {
+                    kind.plural: [
+                        {f"All {kind.plural.lower()}": site_map.kind_index(kind.id)},
+                        *(site_map.kind_page(kind.id, d.id) for d in documents),
+                    ]
+                }
+            )
+        else:
+            entries.append({kind.plural: site_map.kind_index(kind.id)})
     entries.append({"Sign-offs": site_map.signoffs})
     return {title: entries}
 
@@ -48,6 +61,10 @@ def listed_pages(site: Site, site_map: SiteMap) -> set[str]:
     pages = {site_map.home, site_map.decision_log, site_map.eval_set_index, site_map.signoffs}
     if site.glossary_files:
         pages.add(site_map.glossary)
+    for kind, documents in site.kinds.items():
+        pages.add(site_map.kind_index(kind))
+        if len(documents) <= NAV_LIMIT:
+            pages.update(site_map.kind_page(kind, d.id) for d in documents)
     if len(site.models) <= NAV_LIMIT:
         pages.update(site_map.model(card.id) for card in site.models)
     if len(site.eval_sets) <= NAV_LIMIT:

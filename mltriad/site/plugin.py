@@ -25,7 +25,7 @@ from mkdocs.structure.pages import Page
 from mkdocs.utils import nest_paths
 
 from mltriad.errors import MltriadError
-from mltriad.policy import ARTIFACT_KINDS, POLICY_PATH, find_root
+from mltriad.policy import POLICY_PATH, find_root
 from mltriad.site.collect import collect
 from mltriad.site.navigation import listed_pages, triad_section
 from mltriad.site.pages import render_pages
@@ -191,7 +191,8 @@ def watched_paths(root: Path, site: Site | None) -> list[tuple[Path, bool]]:
     paths: list[tuple[Path, bool]] = [(root / POLICY_PATH, False)]
     if site is None:
         return paths
-    globs = [g for kind in ARTIFACT_KINDS for g in site.policy.globs(kind)]
+    globs = [g for kind in site.policy.artifact_kinds for g in site.policy.globs(kind)]
+    globs += sorted(site.policy.definition_files)
     globs.append(site.policy.signoff_dir)
     for pattern in globs:
         static = []

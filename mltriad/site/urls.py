@@ -61,6 +61,13 @@ class SiteMap:
     def eval_set(self, set_id: str) -> str:
         return f"{self.folder}/eval-sets/{set_id}.md"
 
+    def kind_index(self, kind: str) -> str:
+        """The list of the documents of a team's own kind."""
+        return f"{self.folder}/kinds/{kind}/index.md"
+
+    def kind_page(self, kind: str, ident: str) -> str:
+        return f"{self.folder}/kinds/{kind}/{ident}.md"
+
     def page_of(self, kind: str, path: str, ident: str) -> str | None:
         """The page that shows an artifact of `kind`, if there is one."""
         if kind == "model-card":
@@ -71,7 +78,9 @@ class SiteMap:
             return self.eval_set(ident)
         if kind == "glossary":
             return self.glossary
-        return None
+        if kind in ("policy", "signoff"):
+            return None
+        return self.kind_page(kind, ident)  # a kind of the team's own
 
     def href(self, source: str, target: str) -> str:
         """The relative URL from the page built from `source` to the page built from `target`."""

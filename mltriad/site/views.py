@@ -52,16 +52,16 @@ class Site:
     commit: Commit | None = None
     glossary_files: list[Artifact] = field(default_factory=list)
     glossary: Glossary = field(default_factory=lambda: Glossary((), ()))
+    kinds: dict[str, list[Artifact]] = field(default_factory=dict)  # the team's own, by kind
 
     def __post_init__(self) -> None:
         self._findings: dict[str, list[Finding]] = {}
         for item in self.findings:
             self._findings.setdefault(item.path, []).append(item)
         self._signoffs = {row.artifact: row for row in self.signoffs}
-        self._artifacts = {
-            a.path: a
-            for a in (*self.models, *self.decisions, *self.eval_sets, *self.glossary_files)
-        }
+        team = [a for documents in self.kinds.values() for a in documents]
+        everything = (*self.models, *self.decisions, *self.eval_sets, *self.glossary_files, *team)
+        self._artifacts = {a.path: a for a in everything}
 
     def artifact(self, path: str) -> Artifact | None:
         return self._artifacts.get(path)

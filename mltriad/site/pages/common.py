@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from mltriad.artifacts import Artifact, decision_number
 from mltriad.findings import Finding, Severity
 from mltriad.matrix import Cell, Row, State
-from mltriad.policy import DecisionRules
+from mltriad.policy import POLICY_PATH, DecisionRules
 from mltriad.site.html import Column, Table, badge, bullet_list, esc, md_text, notice, tag
 from mltriad.site.rebase import rebase_links
 from mltriad.site.urls import SiteMap
@@ -294,13 +294,25 @@ def page_link(site_map: SiteMap, source: str, target: str, text: str) -> str:
     return tag("a", esc(text), href=site_map.href(source, target))
 
 
+def document_title(document: Artifact) -> str:
+    """A document's title field, else its body's heading, else its id."""
+    title = document.data.get("title")
+    if isinstance(title, str) and title.strip():
+        return title.strip()
+    return split_title(document.body)[0] or document.id
+
+
 def name_and_page(site: Site, site_map: SiteMap, path: str, kind: str) -> tuple[str, str | None]:
     """What a reader calls an artifact, and the generated page that shows it (if any)."""
     artifact = site.artifact(path)
     if kind == "policy":
+        if path != POLICY_PATH:
+            return f"Definition of a kind ({path})", None
         return "Roles and rules (triad.yaml)", None
     if artifact is None:
         return path, None
+    if kind in site.policy.kinds:
+        return document_title(artifact), site_map.kind_page(kind, artifact.id)
     if kind == "model-card":
         return model_title(artifact), site_map.model(artifact.id)
     if kind == "decision":

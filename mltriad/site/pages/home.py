@@ -42,7 +42,21 @@ def home_page(site: Site, site_map: SiteMap, title: str) -> Rendered:
     if recent:
         page.heading("Latest decisions")
         page.html(recent)
+    if site.policy.kinds:
+        page.heading("Documents of our own kinds")
+        page.html(_own_kinds(site, site_map, source))
     return page.render()
+
+
+def _own_kinds(site: Site, site_map: SiteMap, source: str) -> str:
+    """Each kind of the team's own, linked to its list, with how many documents it has."""
+    table = Table([Column("Kind", wide=True), Column("Documents", numeric=True)])
+    for kind in site.policy.kinds.values():
+        link = page_link(site_map, source, site_map.kind_index(kind.id), kind.plural)
+        if kind.description:
+            link += tag("span", esc(kind.description), class_="triad-sub")
+        table.add([link, esc(f"{len(site.kinds.get(kind.id, [])):,}")])
+    return table.render()
 
 
 def _problems(site: Site) -> str:

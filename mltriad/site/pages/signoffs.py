@@ -39,7 +39,8 @@ def signoff_matrix(site: Site, site_map: SiteMap) -> Rendered:
     if not rows:
         page.html(tag("p", esc("There are no governed artifacts yet."), class_="triad-muted"))
         return page.render()
-    for kind, heading in GROUPS:
+    groups = [*GROUPS[:-1], *((k.id, k.plural) for k in site.policy.kinds.values()), GROUPS[-1]]
+    for kind, heading in groups:
         group = [r for r in rows if r.kind == kind]
         if group:
             page.heading(heading)
