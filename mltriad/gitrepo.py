@@ -878,6 +878,59 @@ def init_repository(root: Path) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class NewCommit:
+    """A commit `write_history` makes: its author (also its committer), its date (epoch
+    seconds, UTC), its message and the files it writes (repository path -> content)."""
+
+    message: str
+    name: str
+    email: str
+    when: int
+    files: Mapping[str, bytes]
+
+
+def write_history(root: Path, commits: Sequence[NewCommit]) -> str:
+    """Commit `commits`, in order, on the branch HEAD names in the new repository at `root`
+    (which has no commit yet), through one `git fast-import`; then the index is set to the
+    last commit and the work tree is left as it is. Returns the last commit's sha.
+
+    No hook runs and no identity of the user's is needed: the commits are as given."""
+    branch = run_git(["symbolic-ref", "-q", "HEAD"], root).stdout.strip() or "refs/heads/main"
+    chunks: list[bytes] = []
+    for commit in commits:
+        who = f"{commit.name} <{commit.email}> {commit.when} +0000"
+        message = commit.message.encode("utf-8")
+        chunks.append(
+            f"commit {branch}\nauthor {who}\ncommitter {who}\ndata {len(message)}\n".encode()
+            + message
+            + b"\n"
+        )
+        for path, data in commit.files.items():
+            chunks.append(f"M 100644 inline {path}\ndata {len(data)}\n".encode() + data + b"\n")
+        chunks.append(b"\n")
+    chunks.append(b"done\n")
+    try:
+        done = subprocess.run(
+            ["git", "fast-import", "--quiet", "--done"],
+            cwd=root,
+            env=environment(),
+            input=b"".join(chunks),
+            capture_output=True,
+            check=False,
+        )
+    except FileNotFoundError:
+        raise _not_installed() from None
+    if done.returncode != 0:
+        raise GitError(
+            f"`git fast-import` failed in {root}: {done.stderr.decode(errors='replace').strip()}"
+        )
+    index = run_git(["read-tree", "HEAD"], root)
+    if index.returncode != 0:
+        raise GitError(f"`git read-tree` failed in {root}: {index.stderr.strip()}")
+    return run_git(["rev-parse", "HEAD"], root).stdout.strip()
+
+
 def tree_paths(root: Path, ref: str, folder: str) -> list[str]:
     """Paths of the files under `folder` (relative to `root`) in the commit `ref`."""
     if toplevel(root) is None:
