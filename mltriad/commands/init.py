@@ -10,9 +10,9 @@ import hashlib
 import json
 import os
 import re
-from datetime import datetime
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import yaml
