@@ -123,8 +123,10 @@ def card_history(root: Path, given: str) -> CardHistory:
         )
     git = _open(root)
     with git:
-        log = _Log(git, policy)
-        history = log.histories([path], work)[path]
+        if git.exists("HEAD"):
+            history = _Log(git, policy).histories([path], work)[path]
+        else:
+            history = CardHistory(path)
     if not history.versions or all(not v.committed for v in history.versions):
         if not tree.exists(path) and not history.versions:
             raise MltriadError(

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from mltriad.artifacts import Artifact, Repository, digest_bytes
 from mltriad.commands.check import check
+from mltriad.commands.history import repository_histories
 from mltriad.errors import GitError
 from mltriad.evalsets import EvalSet, ownership
 from mltriad.findings import ParseError
@@ -38,6 +39,7 @@ def collect(root: Path) -> Site:
     models = _load(repo, "model-card")
     eval_sets = _load(repo, "eval-set")
     targets = {card.path: evaluate_targets(card, repo) for card in models if card.doc}
+    history = repository_histories(root, policy, [card.path for card in models if card.doc])
     return Site(
         repo=repo,
         policy=policy,
@@ -54,6 +56,8 @@ def collect(root: Path) -> Site:
         },
         signoffs=signoff_matrix(snapshot, policy, verify_signatures=True),
         commit=built_commit(root, snapshot, policy),
+        histories=history.cards,
+        history_note=history.note,
     )
 
 

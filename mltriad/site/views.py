@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from mltriad.artifacts import Artifact, Repository
+from mltriad.commands.history import CardHistory
 from mltriad.evalsets import Ownership
 from mltriad.findings import Finding
 from mltriad.matrix import Row
@@ -49,6 +50,8 @@ class Site:
     ownership: dict[str, Ownership] = field(default_factory=dict)
     signoffs: list[Row] = field(default_factory=list)
     commit: Commit | None = None
+    histories: dict[str, CardHistory] = field(default_factory=dict)
+    history_note: str | None = None  # why there is no history (not git, shallow, ...)
 
     def __post_init__(self) -> None:
         self._findings: dict[str, list[Finding]] = {}
