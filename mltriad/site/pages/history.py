@@ -33,10 +33,20 @@ def history_section(site: Site, card: Artifact) -> str:
         return tag("p", esc("No version of this card is committed yet."), class_="triad-muted")
     if not rows:
         return tag("p", esc("This card states no targets to follow."), class_="triad-muted")
-    parts = [tag("p", esc(_summary(history)), class_="triad-caption")]
+    parts = [tag("p", esc(_summary(history)), class_="triad-caption"), LEGEND]
     for row in rows:
         parts.append(_target_figure(row, history.versions))
     return "\n".join(parts)
+
+
+LEGEND = (
+    '<ul class="triad-legend">'
+    "<li>Filled point: the result met the launch bar (green) or missed it (red)</li>"
+    "<li>Hollow point: stale, measured on an older version of the evaluation set</li>"
+    "<li>Cross on the axis: no result</li>"
+    "<li>Dashed ring: not committed yet</li>"
+    "<li>Solid line: the launch bar; dashed line: the goal</li></ul>"
+)
 
 
 def _summary(history: CardHistory) -> str:
@@ -65,10 +75,13 @@ def _row_at(version: Version, target: TargetRow) -> TargetRow | None:
 
 
 def _target_figure(target: TargetRow, versions: list[Version]) -> str:
-    bound = target.min if target.min is not None else target.max
+    values = [row.value for v in versions if (row := _row_at(v, target)) and row.value is not None]
+    levels = [*values, *(x for x in (target.min, target.max, target.goal) if x is not None)]
+    # Every number of the chart with the precision of the most precise one (0.8 as 0.80).
+    finest = max(levels, key=lambda x: len(format_number(x)), default=None)
 
     def number(x: float) -> str:
-        return format_number(x, bound)
+        return format_number(x, finest)
 
     points = []
     table = Table(
