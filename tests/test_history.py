@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from mltriad.artifacts import digest_bytes
-from mltriad.commands.history import card_history, repository_histories
+from mltriad.commands.history import card_history, quick_version, repository_histories
 from mltriad.commands.init import example_history, init
 from mltriad.gitrepo import GitRepo
 from mltriad.policy import read_policy
@@ -79,8 +79,9 @@ def test_one_git_log_for_the_whole_history(
     monkeypatch.setattr(GitRepo, "_run", counting)
     history = card_history(versioned, str(versioned / CARD))
     assert len(history.versions) >= 3
-    # One `git log`, and the name of HEAD looked up once; blobs come from `cat-file --batch`.
-    assert [c[0] for c in calls] == ["for-each-ref", "log"]
+    # The name of HEAD looked up once, one `git log`, and one `cat-file --batch` for every
+    # version of the card and of its sign-off records, however long the history.
+    assert [c[0] for c in calls] == ["for-each-ref", "log", "cat-file"]
 
 
 def test_a_result_on_an_older_eval_set_is_stale_at_that_version(versioned: Path) -> None:
@@ -227,3 +228,24 @@ def test_the_example_in_an_existing_repository_gets_no_history(tmp_path: Path) -
     result = init(folder, example=True)
     assert result.history == 0
     assert git(folder, "rev-list", "--all").strip() == ""
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("version: 2.1.0", "2.1.0"),
+        ("version: '1.5'", "1.5"),
+        ('version: "3"', "3"),
+        ("version: v4-rc1  # the candidate", "v4-rc1"),
+        ("version: 1.5", None),  # a number to YAML: the card is parsed to read it
+        ("version: 2", None),
+        ("version: yes", None),
+        ("version: 0x1F", None),
+    ],
+)
+def test_the_version_line_is_read_as_yaml_would_or_left_to_the_parser(
+    line: str, expected: str | None
+) -> None:
+    raw = f"---\nid: x\n{line}\ntitle: t\n---\n\nversion: 9.9.9 in the body\n".encode()
+    assert quick_version(raw) == expected
+    assert quick_version(b"---\nid: x\nnested:\n  version: 1.0.0\n---\n") is None

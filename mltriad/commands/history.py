@@ -21,6 +21,7 @@ per commit.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -197,9 +198,15 @@ class _Memory:
 
 
 class _Blobs:
+    """Blob contents: many at once through one `cat-file --batch` (`load`), or one by one
+    through the repository's persistent one."""
+
     def __init__(self, git: GitRepo) -> None:
         self.git = git
         self.cache: dict[str, bytes] = {}
+
+    def load(self, blobs: Iterable[str]) -> None:
+        self.cache.update(self.git.blobs(b for b in blobs if b not in self.cache))
 
     def read(self, blob: str) -> bytes:
         if blob not in self.cache:
@@ -233,23 +240,41 @@ class _Log:
     def histories(self, cards: Sequence[str], work: Repository) -> dict[str, CardHistory]:
         """The history of each card: the card commits of each first, then one walk for
         the evaluation sets at every version's commit, then the judging."""
-        read = {card: self._versions(card) for card in cards}
+        lineages = {card: self._lineage(card) for card in cards}
+        records = [
+            r.blob for c in cards for n in (c, *lineages[c][1]) for r in self.records.get(n, [])
+        ]
+        self.blobs.load([*(b for found, _ in lineages.values() for _, _, b in found), *records])
+        read = {card: self._versions(card, *lineages[card]) for card in cards}
         self._eval_sets(i for _, grouped in read.values() for i, _, _ in grouped.values())
         return {card: self._finish(*read[card], work) for card in cards}
 
-    def _versions(self, card: str) -> tuple[CardHistory, dict[str, tuple[int, Artifact, int]]]:
+    def _versions(
+        self, card: str, written: list[tuple[int, str, str]], names: list[str]
+    ) -> tuple[CardHistory, dict[str, tuple[int, Artifact, int]]]:
         """The card's versions: for each, the index of its last commit, the card there
-        and how many commits wrote it."""
-        result = CardHistory(card)
+        and how many commits wrote it. Only the card that counts for each version is
+        parsed whole; the others are read for their `version` line alone."""
+        result = CardHistory(card, names=names)
+        seen: dict[str, tuple[int, str, str, int]] = {}
+        for index, path, blob in written:
+            raw = self.blobs.read(blob)
+            name = quick_version(raw)
+            if name is None:
+                artifact = parse("model-card", path, raw)
+                if artifact.doc is None:
+                    result.unreadable += 1
+                    continue
+                name = _version_of(artifact)
+            count = seen[name][3] + 1 if name in seen else 1
+            seen.pop(name, None)  # a version written again moves to its last commit
+            seen[name] = (index, path, blob, count)
         grouped: dict[str, tuple[int, Artifact, int]] = {}
-        for index, path, blob in self._lineage(card, result):
+        for name, (index, path, blob, count) in seen.items():
             artifact = parse("model-card", path, self.blobs.read(blob))
             if artifact.doc is None:
                 result.unreadable += 1
                 continue
-            name = _version_of(artifact)
-            count = grouped[name][2] + 1 if name in grouped else 1
-            grouped.pop(name, None)  # a version written again moves to its last commit
             grouped[name] = (index, artifact, count)
         return result, grouped
 
@@ -276,9 +301,10 @@ class _Log:
         result.versions = versions
         return result
 
-    def _lineage(self, card: str, result: CardHistory) -> list[tuple[int, str, str]]:
+    def _lineage(self, card: str) -> tuple[list[tuple[int, str, str]], list[str]]:
         """(commit index, path, blob) of every commit that wrote the card, oldest first,
-        following renames back from its path now."""
+        following renames back from its path now; and the paths it had before."""
+        names: list[str] = []
         tracked = card
         before = len(self.commits)
         found: list[tuple[int, str, str]] = []
@@ -295,9 +321,9 @@ class _Log:
                 break
             before = step[0]
             tracked = step[1].old_path
-            result.names.append(tracked)
+            names.append(tracked)
         found.reverse()
-        return found
+        return found, names
 
     def _eval_sets(self, wanted: Iterable[int]) -> None:
         """The evaluation-set files (path -> blob) at each wanted commit, from one walk."""
@@ -380,6 +406,30 @@ def _version(
         signers=tuple(sorted(signers.values(), key=lambda s: (s.date, s.role))),
         commits=commits,
     )
+
+
+_VERSION_LINE = re.compile(rb"^version:[ \t]*([^\r\n#]*?)[ \t]*(?:#.*)?\r?$", re.M)
+_PLAIN = re.compile(r"^(?:\d+(?:\.\d+){2,}(?:[-+][0-9A-Za-z.+-]+)?|v\d[0-9A-Za-z.+-]*)$")
+
+
+def quick_version(raw: bytes) -> str | None:
+    """The card's `version` read from its front matter's top-level `version:` line, as
+    YAML would read it, for the simple forms (`2.1.0`, `'2.1.0'`, `"2.1.0"`); None when it
+    takes a full parse to tell (the caller then parses the card)."""
+    if not raw.startswith(b"---"):
+        return None
+    end = raw.find(b"\n---", 3)
+    if end < 0:
+        return None
+    lines = _VERSION_LINE.findall(raw, 3, end)
+    if len(lines) != 1:
+        return None
+    text: str = lines[0].decode("utf-8", "replace")
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"" and text[0] not in text[1:-1]:
+        return text[1:-1] or None
+    if _PLAIN.match(text):
+        return text  # 2.1.0 or v3: a string as YAML reads it (1.5 or 2 would be numbers)
+    return None
 
 
 def _version_of(card: Artifact) -> str:
