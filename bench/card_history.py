@@ -52,7 +52,9 @@ def build(root: Path, size: int, commits: int, versions: int, seed: int = 7) -> 
         if history.mark % every == 0 and version < versions:
             version += 1
             text = _version(history.tree[tracked], version)
-            history.commit(Commit("main", engineer, f"{tracked}: version {version}", {tracked: text}))
+            history.commit(
+                Commit("main", engineer, f"{tracked}: version {version}", {tracked: text})
+            )
             signer = writer.owner(tracked, "ml-engineer")
             history.signed += 1
             record = generate.signoff_record(
@@ -101,7 +103,16 @@ def flatten(full: Path, flat: Path) -> None:
         "GIT_CONFIG_NOSYSTEM": "1",
     }
     subprocess.run(
-        ["git", "-c", "user.name=Bench", "-c", "user.email=bench@example.org", "commit", "-qm", "Today"],
+        [
+            "git",
+            "-c",
+            "user.name=Bench",
+            "-c",
+            "user.email=bench@example.org",
+            "commit",
+            "-qm",
+            "Today",
+        ],
         cwd=flat,
         env=env,
         check=True,
@@ -167,7 +178,9 @@ def main(argv: list[str] | None = None) -> int:
         f"card history: {args.commits:,} commits, {args.size} artifacts, one card with "
         f"{found} versions (repository written in {built:.1f} s)"
     )
-    print(f"  mltriad history  {history:7.2f} s   ({history / check:.2f}x mltriad check, {check:.2f} s)")
+    print(
+        f"  mltriad history  {history:7.2f} s   ({history / check:.2f}x mltriad check, {check:.2f} s)"
+    )
     print(
         f"  site build       {with_history:7.2f} s with history, {without:.2f} s without: "
         f"{ratio:.2f}x (goal at most {GOAL}x: {'met' if ratio <= GOAL else 'NOT met'})"
