@@ -498,8 +498,9 @@ def history(card: str, fmt: str) -> int:
     result and whether it met the launch bar (as `check` judges it), results measured on
     an older version of their evaluation set than the one committed with the card
     (stale), and who signed that version (sign-off records whose digest equals the card's
-    at that version). Renames of the card are followed; an edit not committed yet is
-    shown as the last state of its version. Needs the full history: a shallow clone is
+    at that version). Renames of the card within the model-card folders are followed
+    (a card moved in from elsewhere starts its history there); an edit not committed yet
+    is shown as the last state of its version. Needs the full history: a shallow clone is
     an error (run `git fetch --unshallow`).
 
     \b

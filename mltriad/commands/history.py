@@ -153,9 +153,12 @@ def repository_histories(root: Path, policy: Policy, cards: Sequence[str]) -> Hi
     with git:
         if not git.exists("HEAD"):
             return Histories(note="the repository has no commit yet")
-        log = _Log(git, policy)
-        work = Repository(WorkTree(root), policy)
-        return Histories(log.histories(cards, work))
+        try:
+            log = _Log(git, policy)
+            work = Repository(WorkTree(root), policy)
+            return Histories(log.histories(cards, work))
+        except GitError as exc:
+            return Histories(note=f"git could not read it ({exc.message})")
 
 
 def _open(root: Path) -> GitRepo:
