@@ -507,6 +507,35 @@ def status(base: str | None, every: bool, fmt: str) -> int:
     return EXIT_OK
 
 
+@cli.command(short_help="A model card's versions from git: results, bars met, who signed.")
+@click.argument("card", type=click.Path())
+@format_option("history")
+@handle_errors
+def history(card: str, fmt: str) -> int:
+    """Show the history of the model card CARD across its versions (its `version` field).
+
+    Read from git in one pass over the commits of the first-parent line of HEAD: for each
+    version (the last commit that wrote it counts), its date and commit, each target's
+    result and whether it met the launch bar (as `check` judges it), results measured on
+    an older version of their evaluation set than the one committed with the card
+    (stale), and who signed that version (sign-off records whose digest equals the card's
+    at that version). Renames of the card within the model-card folders are followed
+    (a card moved in from elsewhere starts its history there); an edit not committed yet
+    is shown as the last state of its version. Needs the full history: a shallow clone is
+    an error (run `git fetch --unshallow`).
+
+    \b
+    Examples:
+      mltriad history model-cards/fraud-detector.md
+      mltriad history model-cards/fraud-detector.md --format json
+    """
+    from mltriad.commands.history import card_history
+    from mltriad.report.history import render
+
+    render(fmt, card_history(repo_root(), card), sys.stdout)
+    return EXIT_OK
+
+
 @cli.command(short_help="Convert existing decision records and model cards to this format.")
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
 @click.option(

@@ -124,6 +124,26 @@ class Commit:
 
 
 @dataclass(frozen=True)
+class PathChange:
+    """A file one commit changed against its first parent: status A, M, T, D, R (renamed
+    from `old_path`) or C (copied from it); `blob` is its new content (None when deleted)."""
+
+    status: str
+    path: str
+    old_path: str | None
+    blob: str | None
+
+
+@dataclass(frozen=True)
+class LoggedCommit:
+    """A commit of `path_log`: its id, its committer date (ISO 8601) and what it changed."""
+
+    sha: str
+    date: str
+    changes: tuple[PathChange, ...]
+
+
+@dataclass(frozen=True)
 class Entry:
     """A file in a commit's tree."""
 
@@ -578,6 +598,27 @@ class GitRepo:
             )
         return found[2]
 
+    def blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
+        """The content of many blobs, read by one `git cat-file --batch` process (a blob
+        that is missing, or not a blob, is left out)."""
+        wanted = list(dict.fromkeys(shas))
+        if not wanted:
+            return {}
+        out = self._run("cat-file", "--batch", stdin="".join(f"{s}\n" for s in wanted).encode())
+        found: dict[str, bytes] = {}
+        at = 0
+        for sha in wanted:
+            end = out.index(b"\n", at)
+            header = out[at:end].split(b" ")
+            at = end + 1
+            if len(header) != 3:
+                continue  # "<sha> missing"
+            size = int(header[2])
+            if header[1] == b"blob":
+                found[sha] = out[at : at + size]
+            at += size + 1
+        return found
+
     def tree(self, commit: str, label: str) -> GitTree:
         return GitTree(self, commit, label)
 
@@ -628,6 +669,61 @@ class GitRepo:
                 found.setdefault(wanted[field.removeprefix("\n")], current)
             after_empty = False
         return found
+
+    def path_log(self, folders: Sequence[str], commit: str = "HEAD") -> list[LoggedCommit]:
+        """Every commit on the first-parent line of `commit` that changed a file under
+        `folders` (local paths; "" is everything below the prefix), oldest first, each with
+        the files it changed against its first parent (renames detected, `-M`) and the blob
+        ids of their new content. One `git log` process for the whole history."""
+        specs = sorted(
+            {self._repo_path(f.rstrip("/")) if f else (self.prefix or ".") for f in folders}
+        )
+        out = self._run(
+            "log",
+            "--first-parent",
+            "-m",
+            "--raw",
+            "-M",
+            "--no-abbrev",
+            "--no-show-signature",
+            "--no-color",
+            "--reverse",
+            "-z",
+            "--format=commit %H %cI",
+            commit,
+            "--",
+            *specs,
+        )
+        logged: list[LoggedCommit] = []
+        sha, date = "", ""
+        changes: list[PathChange] = []
+        tokens = out.split(b"\0")
+        i = 0
+        while i < len(tokens):
+            token = tokens[i].lstrip(b"\n")
+            i += 1
+            if token.startswith(b":"):
+                meta = _text(token[1:]).split(" ")
+                status, blob = meta[4], meta[3]
+                paths = 2 if status[:1] in ("R", "C") else 1
+                names = [_text(t) for t in tokens[i : i + paths]]
+                i += paths
+                new = self._local_path(names[-1])
+                old = self._local_path(names[0]) if paths == 2 else None
+                if new is None:
+                    continue
+                kind = status[:1]
+                if kind in ("R", "C") and old is None:
+                    kind = "A"  # from outside the folder mltriad reads: an addition here
+                changes.append(PathChange(kind, new, old, None if is_null(blob) else blob))
+            elif token.startswith(b"commit "):
+                if sha:
+                    logged.append(LoggedCommit(sha, date, tuple(changes)))
+                sha, _, date = _text(token[7:]).partition(" ")
+                changes = []
+        if sha:
+            logged.append(LoggedCommit(sha, date, tuple(changes)))
+        return logged
 
     def last_version(self, path: str, commit: str = "HEAD") -> tuple[str, bytes] | None:
         """The commit and content of the last version of `path` at or before `commit`.
@@ -830,6 +926,59 @@ def init_repository(root: Path) -> bool:
     if result.returncode != 0:
         raise GitError(f"`git init` failed in {root}: {result.stderr.strip()}")
     return True
+
+
+@dataclass(frozen=True)
+class NewCommit:
+    """A commit `write_history` makes: its author (also its committer), its date (epoch
+    seconds, UTC), its message and the files it writes (repository path -> content)."""
+
+    message: str
+    name: str
+    email: str
+    when: int
+    files: Mapping[str, bytes]
+
+
+def write_history(root: Path, commits: Sequence[NewCommit]) -> str:
+    """Commit `commits`, in order, on the branch HEAD names in the new repository at `root`
+    (which has no commit yet), through one `git fast-import`; then the index is set to the
+    last commit and the work tree is left as it is. Returns the last commit's sha.
+
+    No hook runs and no identity of the user's is needed: the commits are as given."""
+    branch = run_git(["symbolic-ref", "-q", "HEAD"], root).stdout.strip() or "refs/heads/main"
+    chunks: list[bytes] = []
+    for commit in commits:
+        who = f"{commit.name} <{commit.email}> {commit.when} +0000"
+        message = commit.message.encode("utf-8")
+        chunks.append(
+            f"commit {branch}\nauthor {who}\ncommitter {who}\ndata {len(message)}\n".encode()
+            + message
+            + b"\n"
+        )
+        for path, data in commit.files.items():
+            chunks.append(f"M 100644 inline {path}\ndata {len(data)}\n".encode() + data + b"\n")
+        chunks.append(b"\n")
+    chunks.append(b"done\n")
+    try:
+        done = subprocess.run(
+            ["git", "fast-import", "--quiet", "--done"],
+            cwd=root,
+            env=environment(),
+            input=b"".join(chunks),
+            capture_output=True,
+            check=False,
+        )
+    except FileNotFoundError:
+        raise _not_installed() from None
+    if done.returncode != 0:
+        raise GitError(
+            f"`git fast-import` failed in {root}: {done.stderr.decode(errors='replace').strip()}"
+        )
+    index = run_git(["read-tree", "HEAD"], root)
+    if index.returncode != 0:
+        raise GitError(f"`git read-tree` failed in {root}: {index.stderr.strip()}")
+    return run_git(["rev-parse", "HEAD"], root).stdout.strip()
 
 
 def tree_paths(root: Path, ref: str, folder: str) -> list[str]:

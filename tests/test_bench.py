@@ -198,3 +198,25 @@ def test_run_rejects_unknown_figures() -> None:
     result = script("run.py", "--only", "everything")
     assert result.returncode == 2
     assert "--only" in result.stderr
+
+
+@pytest.mark.slow
+def test_card_history_prints_both_figures(tmp_path: Path) -> None:
+    out = tmp_path / "figures.json"
+    result = script(
+        "card_history.py",
+        "--commits",
+        "120",
+        "--versions",
+        "6",
+        "--size",
+        "20",
+        "--runs",
+        "1",
+        "--json",
+        str(out),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "mltriad history" in result.stdout and "site build" in result.stdout
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    assert figures["versions"] >= 6 and figures["site_ratio"] > 0

@@ -60,11 +60,12 @@ def test_init_example_check_status_rerun_and_new(installed: Path, tmp_path: Path
         ".github/workflows/mltriad.yml",
         ".pre-commit-config.yaml",
         "model-cards/fraud-detector.md",
-        "eval-sets/fraud-holdout.yaml",
         "kinds/experiment-plan.schema.json",
         "experiment-plans/fraud-detector-shadow-launch.md",
         "problem-framings/card-fraud.md",
     } <= shown
+    # The example's history, committed by init, holds the evaluation set as it is today.
+    assert "eval-sets/fraud-holdout.yaml" in git(demo, "ls-tree", "-r", "--name-only", "HEAD")
 
     again = _run([mltriad, "init", "--example", "demo"], tmp_path)
     assert again.returncode == 0 and again.stdout.startswith("Nothing to do")

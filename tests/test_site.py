@@ -96,7 +96,8 @@ def test_every_artifact_gets_a_page(demo: Path) -> None:
 
 def test_model_page_puts_each_target_next_to_its_result(demo: Path) -> None:
     page = pages_of(demo)["triad/models/churn-predictor.md"]
-    rows = re.findall(r'<tr data-status="(\w+)">(.*?)</tr>', page)
+    table = page.split('<table class="triad-table triad-targets">', 1)[1].split("</table>", 1)[0]
+    rows = re.findall(r'<tr data-status="(\w+)">(.*?)</tr>', table)
     assert [status for status, _ in rows] == ["pass", "fail", "missing"]
     auc, recall, precision = (cells for _, cells in rows)
     assert "≥ 0.80" in auc and "0.83" in auc and "✓ Pass" in auc

@@ -457,3 +457,75 @@ def test_search_finds_generated_pages(browser: Browser, site: tuple[str, str]) -
     )
     assert "Retrain the churn model monthly" in found
     assert_clean(tab)
+
+
+# Each theme's dark mode. Material's palette stylesheet ships with every site but is only
+# linked when mkdocs.yml names a palette: the test links it, as such a site would.
+DARK = {
+    "mkdocs": "document.documentElement.setAttribute('data-bs-theme', 'dark')",
+    "material": """(async () => {
+        const base = new URL('../../../assets/stylesheets/', location.href);
+        const listing = await (await fetch(base)).text();
+        const name = listing.match(/palette\\.[0-9a-f]+\\.min\\.css(?!\\.map)/)[0];
+        await new Promise((loaded, failed) => {
+            const link = document.createElement('link');
+            link.rel = 'stylesheet';
+            link.href = new URL(name, base).href;
+            link.onload = loaded;
+            link.onerror = failed;
+            document.head.appendChild(link);
+        });
+        document.body.setAttribute('data-md-color-scheme', 'slate');
+        return true;
+    })()""",
+}
+
+
+def _history_colours(tab: Tab) -> dict[str, str]:
+    script = """(() => {
+        const style = (sel, prop) => getComputedStyle(document.querySelector(sel))[prop];
+        return {
+            bar: style('.triad-history-figure .triad-trend__bar', 'stroke'),
+            goal: style('.triad-history-figure .triad-trend__goal', 'strokeDasharray'),
+            fail: style('.triad-history-figure .triad-point--fail .triad-point__dot', 'fill'),
+            pass: style('.triad-history-figure .triad-point--pass .triad-point__dot', 'fill'),
+            text: style('.triad-history-figure .triad-trend__label', 'fill'),
+            page: getComputedStyle(document.body).backgroundColor,
+        };
+    })()"""
+    found: dict[str, str] = tab.eval(script)
+    return found
+
+
+def test_model_page_charts_each_target_across_versions_in_both_themes(
+    browser: Browser, site: tuple[str, str]
+) -> None:
+    theme, url = site
+    tab = visit(browser, url + "triad/models/fraud-detector/")
+    charts = tab.eval(
+        "Array.from(document.querySelectorAll('.triad-history-figure')).map(f => "
+        "[f.querySelector('.triad-figure__title').innerText, "
+        "f.querySelectorAll('svg.triad-trend .triad-point').length, "
+        "f.querySelector('svg.triad-trend').getBoundingClientRect().width])"
+    )
+    titles = [c[0] for c in charts]
+    assert titles == [
+        "recall on new-merchants",
+        "precision on fraud-holdout",
+        "false_positive_rate on production-sample",
+    ]
+    assert all(points == 4 and width > 300 for _, points, width in charts)
+    # The table beside each chart gives a reader without the picture the same values.
+    table = rows(tab, ".triad-history-figure table.triad-history")
+    assert [r[1] for r in table[:4]] == ["0.74", "0.78", "0.83", "0.86"]
+    assert table[5][2] == "↻ Stale"
+    light = _history_colours(tab)
+    assert light["goal"] not in ("none", "") and light["fail"] != light["pass"]
+    assert tab.eval("document.querySelectorAll('svg.triad-counts').length") == 2
+    assert_clean(tab)
+    tab.screenshot(ARTIFACTS / f"site-{theme}-history-light.png")
+    tab.eval(DARK[theme])
+    dark = _history_colours(tab)
+    assert dark["page"] != light["page"] and dark["text"] != light["text"]
+    assert dark["bar"] != light["bar"]  # the dark palette's red
+    tab.screenshot(ARTIFACTS / f"site-{theme}-history-dark.png")

@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import yaml
@@ -24,7 +25,7 @@ from mltriad.commands.hooks import local_config_text
 from mltriad.data import data_dir
 from mltriad.errors import MltriadError
 from mltriad.files import write_file
-from mltriad.gitrepo import init_repository, toplevel
+from mltriad.gitrepo import NewCommit, init_repository, toplevel, write_history
 from mltriad.schemas import EDITOR_SCHEMAS, KINDS
 from mltriad.templates import (
     APPENDED,
@@ -125,6 +126,7 @@ class InitResult:
     git_missing: bool = False
     toplevel: Path | None = None
     inside: Path | None = None  # the repository a new example folder was made inside
+    history: int = 0  # commits of the example's history written (a repository init made)
 
     def having(self, *actions: str) -> list[FileResult]:
         return [f for f in self.files if f.action in actions]
@@ -183,7 +185,9 @@ def init(
     if example:
         planned.update(template_files(templates / "example"))
     # The schemas, for editors: YAML files point at them (`# yaml-language-server:`).
-    planned.update({f"{EDITOR_SCHEMAS}/{n}": data_dir("schemas") / n for n in KINDS.values()})
+    editor = {f"{EDITOR_SCHEMAS}/{n}": data_dir("schemas") / n for n in KINDS.values()}
+    planned.update(editor)
+    verbatim.update(editor)  # copies of the packaged schemas, as they are
     planned = _without_needless_keeps(root, planned)
     place = next((p for p in service.codeowners_places if (root / p).is_file()), None)
     lookup = _init_lookup(root, templates, example, service, place or service.codeowners_new, kinds)
@@ -208,6 +212,8 @@ def init(
     result.files.append(_keep(root, VSCODE_SETTINGS, vscode_settings().encode("utf-8")))
     result.files.append(_merge_codeowners(root, templates, lookup, service, place))
     result.files.append(_merge_readme(root, templates, lookup))
+    if example and result.git_initialised:
+        result.history = commit_example_history(root, templates)
     return result
 
 
@@ -247,6 +253,51 @@ def _merge_kinds(root: Path, templates: Path) -> FileResult:
         )
     _append(target, current, block)
     return FileResult(POLICY_FILE, APPENDED, f"the kinds: block declaring {names}")
+
+
+HISTORY_FILE = "example-history/history.yaml"
+
+
+def example_history(templates: Path) -> list[NewCommit]:
+    """The example's past commits (template-repo/example-history/history.yaml), rendered:
+    each file's checksum fields are of the files as they are at that commit."""
+    plan = yaml.safe_load((templates / HISTORY_FILE).read_text("utf-8"))
+    roster = yaml.safe_load((templates / "snippets" / "example-roster.yaml").read_text("utf-8"))
+    tree: dict[str, bytes] = {}
+    after: list[dict[str, bytes]] = []
+    commits = []
+
+    def lookup(name: str, arg: str | None) -> str:
+        if name == "DIGEST_AT" and arg is not None:
+            number, _, path = arg.partition(":")
+            return digest_bytes(after[int(number) - 1][path])
+        if name in ("DIGEST", "SHA256", "SIZE") and arg is not None:
+            return _checksum(name, tree[arg])
+        raise KeyError(f"unknown template field @@{name}{':' + arg if arg else ''}@@")
+
+    for entry in plan["commits"]:
+        written: dict[str, bytes] = {}
+        files = entry["files"].items()
+        for path, source in sorted(files, key=lambda f: _pin_level(f[0], _read(templates, f[1]))):
+            text = render(_read(templates, source).decode("utf-8"), lookup)
+            written[path] = tree[path] = text.encode("utf-8")
+        after.append(dict(tree))
+        person = roster[entry["author"]][0]
+        when = int(datetime.fromisoformat(entry["date"].replace("Z", "+00:00")).timestamp())
+        commits.append(NewCommit(entry["message"], person["name"], person["email"], when, written))
+    return commits
+
+
+def commit_example_history(root: Path, templates: Path) -> int:
+    """Commit the example's past in the repository init has just created; the files of
+    today's example stay in the work tree, not committed."""
+    commits = example_history(templates)
+    write_history(root, commits)
+    return len(commits)
+
+
+def _read(templates: Path, source: str) -> bytes:
+    return (templates / source).read_bytes()
 
 
 def _keep(root: Path, path: str, data: bytes) -> FileResult:

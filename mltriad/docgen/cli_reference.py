@@ -23,6 +23,7 @@ READING_ORDER = (
     "signoff",
     "status",
     "gate",
+    "history",
     "adopt",
     "schema",
     "rules",

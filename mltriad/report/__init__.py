@@ -16,4 +16,5 @@ FORMATS: dict[str, tuple[str, ...]] = {
     "status": ("text", "json", "markdown"),
     "adopt": ("text", "json"),
     "rules": ("text", "json"),
+    "history": ("text", "json"),
 }

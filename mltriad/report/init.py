@@ -15,6 +15,13 @@ def describe_init(result: InitResult, shown: str) -> list[str]:
             f"repository at {result.inside}, and the example's commits belong in the "
             "example, not there."
         )
+    elif result.git_initialised and result.history:
+        lines.append(
+            f"Initialised a git repository in {shown} (it was not in one), with the example's "
+            f"history in {result.history} commits (`mltriad history "
+            "model-cards/fraud-detector.md` shows its versions); today's files are left to "
+            "commit."
+        )
     elif result.git_initialised:
         lines.append(f"Initialised a git repository in {shown} (it was not in one).")
     elif result.git_missing:

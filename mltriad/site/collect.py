@@ -6,6 +6,7 @@ from pathlib import Path
 
 from mltriad.artifacts import Artifact, Repository, digest_bytes
 from mltriad.commands.check import check
+from mltriad.commands.history import repository_histories
 from mltriad.errors import GitError
 from mltriad.evalsets import EvalSet, ownership
 from mltriad.findings import ParseError
@@ -39,6 +40,7 @@ def collect(root: Path) -> Site:
     models = _load(repo, "model-card")
     eval_sets = _load(repo, "eval-set")
     targets = {card.path: evaluate_targets(card, repo) for card in models if card.doc}
+    history = repository_histories(root, policy, [card.path for card in models if card.doc])
     return Site(
         repo=repo,
         policy=policy,
@@ -58,6 +60,8 @@ def collect(root: Path) -> Site:
         glossary_files=_load(repo, "glossary"),
         glossary=glossary_of(repo),
         kinds={kind: _load(repo, kind) for kind in policy.kinds},
+        histories=history.cards,
+        history_note=history.note,
     )
 
 

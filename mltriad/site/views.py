@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from mltriad.artifacts import Artifact, Repository
+from mltriad.commands.history import CardHistory
 from mltriad.evalsets import Ownership
 from mltriad.findings import Finding
 from mltriad.glossary import Glossary
@@ -53,6 +54,8 @@ class Site:
     glossary_files: list[Artifact] = field(default_factory=list)
     glossary: Glossary = field(default_factory=lambda: Glossary((), ()))
     kinds: dict[str, list[Artifact]] = field(default_factory=dict)  # the team's own, by kind
+    histories: dict[str, CardHistory] = field(default_factory=dict)
+    history_note: str | None = None  # why there is no history (not git, shallow, ...)
 
     def __post_init__(self) -> None:
         self._findings: dict[str, list[Finding]] = {}

@@ -25,6 +25,7 @@ from mltriad.site.pages.common import (
     target_mark,
     verdict_badge,
 )
+from mltriad.site.pages.history import confusion_section, history_section
 from mltriad.site.urls import SiteMap
 from mltriad.site.views import Site
 from mltriad.targets import TargetRow, format_number
@@ -74,6 +75,12 @@ def model_page(site: Site, card: Artifact, site_map: SiteMap, title: str) -> Ren
         return tag("a", esc(name), href=href, title=term.summary, class_="triad-term-link")
 
     page.html(targets_table(site.targets.get(card.path, []), eval_set_link, metric_link))
+    page.heading("Results across versions")
+    page.html(history_section(site, card))
+    failures = confusion_section(site, card)
+    if failures:
+        page.heading("Failure types")
+        page.html(failures)
     page.heading("What it does")
     page.html(_overview(site, card, source, site_map))
     modes = data.get("failure_modes")
