@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from mltriad.commands.check import check
-from tests.helpers import CARD, EVAL_SET, invoke, replace_text, run
+from mltriad.commands.gate import gate
+from tests.helpers import CARD, EVAL_SET, commit_all, git, invoke, replace_text, run
 
 RUN = "eval-runs/2026-11-02-gbm-v2.1.0"
 PREDICTIONS = f"{RUN}/predictions.csv"
@@ -314,3 +315,33 @@ def test_a_metric_the_glossary_computes_as_a_built_in_one(example: Path) -> None
     assert [f for f in check(example).findings if f.blocks] == []
     replace_text(example, CARD, "    value: 0.8723\n", "    value: 0.91\n")
     assert [rule for rule, _ in rules_of(example)] == ["MT319"]
+
+
+def test_the_gate_blocks_a_signed_result_its_predictions_do_not_give(example: Path) -> None:
+    """Three people sign a card whose recall was typed up from 0.8723 to 0.91: the gate
+    recomputes the results of what lands, and blocks with MT319 as check does."""
+    people = {
+        "ml-engineer": ("Ada Lovelace", "ada@example.org"),
+        "product-manager": ("Grace Hopper", "grace@example.org"),
+        "domain-expert": ("Katherine Johnson", "katherine@example.org"),
+    }
+    commit_all(example, "Today's example", author=people["ml-engineer"])
+    git(example, "checkout", "-q", "-b", "change")
+    replace_text(example, CARD, "    value: 0.8723\n", "    value: 0.91\n")
+    commit_all(example, "A better recall", author=people["ml-engineer"])
+    for role, (name, email) in people.items():
+        signed = invoke(["signoff", CARD, "--role", role, "--email", email], cwd=example)
+        assert signed.exit_code == 0, signed.output
+        commit_all(example, f"Sign as {role}", author=(name, email))
+    result = gate(example, "main", env={})
+    assert all(row.complete for row in result.rows)
+    assert [(f.rule, f.path) for f in result.findings if f.blocks] == [("MT319", CARD)]
+    assert "give 0.8723" in result.findings[0].message
+    replace_text(example, CARD, "    value: 0.91\n", "    value: 0.8723\n")
+    commit_all(example, "Recall as measured", author=people["ml-engineer"])
+    for role, (name, email) in people.items():
+        assert (
+            invoke(["signoff", CARD, "--role", role, "--email", email], cwd=example).exit_code == 0
+        )
+        commit_all(example, f"Sign again as {role}", author=(name, email))
+    assert gate(example, "main", env={}).passed

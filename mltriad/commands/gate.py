@@ -40,6 +40,8 @@ from mltriad.matrix import (
     with_commits,
 )
 from mltriad.policy import POLICY_PATH, Member, Policy, base_policy
+from mltriad.rules.base import Context
+from mltriad.rules.result_rules import recomputed_results
 from mltriad.rules.signoff_rules import (
     AUTHOR_MISMATCH,
     CASE_VARIANT,
@@ -152,6 +154,7 @@ def gate(
         found = list(by_cell.values())
         found.extend(drifted)
         found.extend(symlinked_artifacts(lands, policy))
+        found.extend(unreproduced_results(needs, policy, lands))
         found.extend(case_variants(changes, policy, lands))
     result = GateResult(rows, list(dict.fromkeys(found)), policy, refs, base_sha, head_sha, fork)
     result.cell_findings = by_cell
@@ -196,6 +199,27 @@ def requirements(
         kind_of_change = "added" if before is None else "removed" if after is None else "modified"
         needs.append(requirement(policy, kind, change.path, kind_of_change, after, before))
     return needs
+
+
+def unreproduced_results(
+    needs: Iterable[Requirement], policy: Policy, lands: GitTree
+) -> list[Finding]:
+    """The results of each model card the change touches, recomputed from the predictions
+    file they name, as it lands: a sign-off of a card whose stated numbers its own
+    predictions do not give must not merge (MT319, MT320; `check` reports the same)."""
+    view = Repository(lands, policy)
+    ctx = Context(view, policy)
+    found: list[Finding] = []
+    for need in needs:
+        if need.kind != "model-card" or not lands.exists(need.artifact):
+            continue
+        try:
+            card = view.load(need.artifact, "model-card")
+        except ParseError:
+            continue  # a symlink or an oversized file: refused by its own finding
+        if card.doc is not None:
+            found.extend(f for f in recomputed_results(card, ctx) if f.blocks)
+    return found
 
 
 def signed_in_change(
