@@ -136,8 +136,10 @@ def test_git_status_shows_every_file_init_wrote(tmp_path: Path) -> None:
     assert modified == {CARD, *(p for p in EXAMPLE_SIGNOFFS if p.startswith(f"signoffs/{CARD}/"))}
     written = files_under(tmp_path / "demo")
     assert set(written) == expected
+    # All filled in, but for `new`'s templates and the packaged schemas, copied as they are
+    # (the policy schema describes the fields a kind's template may hold).
     filled = [p for p, content in written.items() if b"@@" in content]
-    assert sorted(filled) == sorted(KIND_TEMPLATES)  # all filled in, but for `new`'s templates
+    assert sorted(filled) == sorted([*KIND_TEMPLATES, ".mltriad/schemas/triad.schema.json"])
 
 
 def test_without_example_check_passes_and_roles_have_no_members(tmp_path: Path) -> None:

@@ -125,7 +125,7 @@ def test_team_kinds_check_and_gate(installed: Path, tmp_path: Path) -> None:
     mltriad = str(installed)
     assert _run([mltriad, "init", "--example", "demo"], tmp_path).returncode == 0
     demo = tmp_path / "demo"
-    git(demo, "checkout", "-q", "-b", "main")
+    assert git(demo, "branch", "--show-current").strip() == "main"  # the example's history
     git(demo, "add", "-A")
     git(demo, "commit", "-q", "-m", "the example", env=author_env(*SIGNERS["ml-engineer"]))
     git(demo, "checkout", "-q", "-b", "loosen")

@@ -25,11 +25,11 @@ TEAM = {
 
 @pytest.fixture
 def example(tmp_path: Path) -> Path:
-    """`mltriad init --example`, committed on main."""
+    """`mltriad init --example` (on main, with the example's history), committed."""
     done = invoke(["init", "--example", str(tmp_path / "demo")])
     assert done.exit_code == 0, done.output
     root = tmp_path / "demo"
-    git(root, "checkout", "-q", "-b", "main")
+    assert git(root, "branch", "--show-current").strip() == "main"
     commit_all(root, "the example", author=TEAM["ml-engineer"])
     return root
 
@@ -50,7 +50,7 @@ def test_the_example_kinds_are_declared_and_their_documents_are_valid(example: P
     assert done.exit_code == 0, done.output
     report = json.loads(done.output)
     assert [f["rule"] for f in report["findings"]] == ["MT402"]
-    assert report["summary"]["files"] == 12  # the two documents among them
+    assert report["summary"]["files"] == 13  # the two documents among them
     for path in (PLAN, FRAMING):
         alone = invoke(["-C", str(example), "check", path])
         assert alone.output.splitlines()[-1] == "1 file checked: no findings.", alone.output

@@ -368,7 +368,7 @@ def test_signoff_matrix_shows_a_stale_signoff_as_stale(
     assert [c[0] for c in matrix["eval-sets/fraud-holdout.yaml"]] == ["✓ Signed"] * 2
     lead = tab.text("p.triad-lead")
     assert (
-        lead.startswith("As of commit ") and "2 of 10 artifacts fully signed" in lead
+        lead.startswith("As of commit ") and "2 of 11 artifacts fully signed" in lead
     )  # the example kinds' two unsigned
     assert_clean(tab)
     tab.screenshot(ARTIFACTS / f"site-{theme}-signoffs.png")
@@ -517,11 +517,12 @@ def test_model_page_charts_each_target_across_versions_in_both_themes(
     assert all(points == 4 and width > 300 for _, points, width in charts)
     # The table beside each chart gives a reader without the picture the same values.
     table = rows(tab, ".triad-history-figure table.triad-history")
-    assert [r[1] for r in table[:4]] == ["0.74", "0.78", "0.83", "0.86"]
+    assert [r[1] for r in table[:4]] == ["0.7400", "0.7800", "0.8300", "0.8723"]
     assert table[5][2] == "↻ Stale"
     light = _history_colours(tab)
     assert light["goal"] not in ("none", "") and light["fail"] != light["pass"]
-    assert tab.eval("document.querySelectorAll('svg.triad-counts').length") == 2
+    # the card's confusion counts: each of the three slices and the whole set
+    assert tab.eval("document.querySelectorAll('svg.triad-counts').length") == 4
     assert_clean(tab)
     tab.screenshot(ARTIFACTS / f"site-{theme}-history-light.png")
     tab.eval(DARK[theme])

@@ -73,8 +73,20 @@ def test_stale_and_missing_points_are_marked(example: Path) -> None:
     assert "launch max 0.020" in rate and "no result" in rate
 
 
-def test_confusion_counts_per_slice_from_the_newest_version_stating_them(example: Path) -> None:
-    page = model_page(example)
+def _without_confusion(example: Path, tmp_path: Path) -> Path:
+    """A copy of the example whose card (today's, not committed) states no confusion."""
+    repo = tmp_path / "demo"
+    shutil.copytree(example, repo, symlinks=True)
+    card = repo / CARD
+    text = card.read_text(encoding="utf-8")
+    card.write_text(re.sub(r"^confusion:\n(?:  .*\n)+", "", text, count=1, flags=re.M), "utf-8")
+    return repo
+
+
+def test_confusion_counts_per_slice_from_the_newest_version_stating_them(
+    example: Path, tmp_path: Path
+) -> None:
+    page = model_page(_without_confusion(example, tmp_path))
     assert "Failure types" in page
     assert "As measured for version 2.0.0" in page
     assert "new-merchants: 300 cases" in page and "production-sample: 600 cases" in page
@@ -88,8 +100,12 @@ def test_confusion_counts_per_slice_from_the_newest_version_stating_them(example
 
 
 def test_a_card_stating_its_confusion_shows_its_own(example: Path, tmp_path: Path) -> None:
-    repo = tmp_path / "demo"
-    shutil.copytree(example, repo, symlinks=True)
+    """Today's card states the counts `mltriad results compute` wrote; a card with other
+    labels shows those."""
+    page = model_page(example)
+    assert "As measured for version" not in page
+    assert "new-merchants: 300 cases" in page and "fraud-holdout (whole set): 1,300 cases" in page
+    repo = _without_confusion(example, tmp_path)
     card = repo / CARD
     text = card.read_text(encoding="utf-8")
     text = text.replace(
@@ -125,7 +141,7 @@ def test_the_site_builds_strictly_with_the_charts(example: Path, tmp_path: Path)
         encoding="utf-8"
     )
     assert html.count('<svg class="triad-trend"') == 3
-    assert html.count('<svg class="triad-counts"') == 2
+    assert html.count('<svg class="triad-counts"') == 4  # three slices and the whole set
     assert "<script" not in html.split('<svg class="triad-trend"', 1)[1].split("</svg>", 1)[0]
 
 
