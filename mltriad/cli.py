@@ -40,6 +40,16 @@ def format_option(command: str, *, default: str | None = "text") -> Callable[[F]
     )
 
 
+def card_edit_options(func: F) -> F:
+    """--date and --dry-run, for the commands that write a card's results."""
+    func = click.option(
+        "--dry-run", is_flag=True, help="Print the change as a unified diff; write nothing."
+    )(func)
+    return click.option(
+        "--date", metavar="YYYY-MM-DD", help="The measurement date (default: today, UTC)."
+    )(func)
+
+
 def output_option(func: F) -> F:
     """--output FILE: the report in a file of its own rather than on stdout."""
     return click.option(
@@ -656,8 +666,7 @@ def _render_change(change: Any, dry_run: bool) -> int:
     metavar="METRIC",
     help="A target metric not to compute (one measured otherwise); repeatable.",
 )
-@click.option("--date", metavar="YYYY-MM-DD", help="The measurement date (default: today, UTC).")
-@click.option("--dry-run", is_flag=True, help="Print the change as a unified diff; write nothing.")
+@card_edit_options
 @handle_errors
 def results_compute(
     card: str,
@@ -727,8 +736,7 @@ def results_compute(
     help="Read the metric FROM as the card's target metric TO (FROM= skips it); repeatable. "
     "Adds to results.metric_map in triad.yaml.",
 )
-@click.option("--date", metavar="YYYY-MM-DD", help="The measurement date (default: today, UTC).")
-@click.option("--dry-run", is_flag=True, help="Print the change as a unified diff; write nothing.")
+@card_edit_options
 @handle_errors
 def results_import(
     card: str,

@@ -17,14 +17,12 @@ no prediction, a label never seen, a file that is a Git LFS pointer not fetched.
 from __future__ import annotations
 
 import csv
-import gc
 import hashlib
 import io
 import json
 import math
 import operator
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -33,6 +31,7 @@ from mltriad.evalsets import LFS_POINTER_MAX_BYTES, EvalSet, Slice, read_lfs_poi
 from mltriad.findings import ParseError
 from mltriad.metrics import Confusion, Scores, Undefined, compute
 from mltriad.snapshot import Snapshot, normalize
+from mltriad.values import collector_paused
 
 FIRST_IDS = 5  # how many ids a message lists
 MAX_LABELS = 255
@@ -397,20 +396,6 @@ def _index_records(
 # --- Joining the predictions -----------------------------------------------------------------
 
 
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection while millions of small acyclic objects are made: the
-    collector would scan the growing index again and again (time growing faster than the
-    file)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def score(
     eval_set: EvalSet,
     snapshot: Snapshot,
@@ -420,7 +405,7 @@ def score(
 ) -> Scored:
     """Join the predictions that `opener` opens (`label` names it in messages) to the set's
     cases, counting each slice's confusion and, where there are scores, keeping them."""
-    with _collector_paused():
+    with collector_paused():
         return _score(eval_set, snapshot, opener, label, columns or PredictionColumns())
 
 

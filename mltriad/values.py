@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
 import math
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 PLACEHOLDER = "FILL-IN"
@@ -88,3 +91,21 @@ def read_value(value: Any) -> tuple[float, float | None] | None:
 
 def _float(text: str) -> float:
     return float(text.replace("\u2212", "-"))
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Run without the cyclic garbage collector, restoring its state afterwards.
+
+    Parsed artifacts and a scored evaluation set's index are acyclic (reference counting
+    frees them) and stay alive while they grow: the collector would only re-scan them
+    again and again, which costs a third of a bulk check and makes joining predictions
+    grow faster than the file.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -28,10 +28,11 @@ from jsonschema import Draft202012Validator
 
 from mltriad import documents, schemas
 from mltriad.artifacts import Repository, decision_number, parse, parse_decision_ref, stem
-from mltriad.commands.check import check, collector_paused
+from mltriad.commands.check import check
 from mltriad.findings import ParseError
 from mltriad.policy import read_policy
 from mltriad.snapshot import WorkTree, normalize
+from mltriad.values import collector_paused
 from tests.helpers import EXAMPLE_REPO, TESTS
 
 ROOT = TESTS.parent

@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import posixpath
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -28,6 +26,7 @@ from mltriad.rules import Context, run_checks
 from mltriad.rules.references import DUPLICATE_ID
 from mltriad.rules.target_rules import VERDICT_RULES
 from mltriad.snapshot import WorkTree
+from mltriad.values import collector_paused
 
 
 @dataclass
@@ -48,23 +47,6 @@ def check(root: Path, paths: Sequence[str] | None = None) -> CheckResult:
     `paths` are given; `paths` without a triad.yaml are checked under the default policy."""
     with collector_paused():
         return _check(root, paths)
-
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """Run without the cyclic garbage collector, restoring its state afterwards.
-
-    Parsed artifacts are acyclic trees (reference counting frees them) that stay alive
-    until the report is written; the collector would only re-scan them again and again,
-    which costs a third of a bulk check.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _check(root: Path, paths: Sequence[str] | None) -> CheckResult:
