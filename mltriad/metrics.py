@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import math
 from array import array
-from collections.abc import Sequence
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from fractions import Fraction
+from itertools import repeat
 
 BINARY_METRICS = (
     "precision",
@@ -82,6 +83,9 @@ class Scores:
 
     positive: array[float] = field(default_factory=lambda: array("d"))
     negative: array[float] = field(default_factory=lambda: array("d"))
+    _ranked: tuple[int, int, list[float], list[float]] | None = field(
+        default=None, repr=False, compare=False
+    )
 
     def add(self, score: float, is_positive: bool) -> None:
         (self.positive if is_positive else self.negative).append(score)
@@ -89,6 +93,20 @@ class Scores:
     def merge(self, other: Scores) -> None:
         self.positive.extend(other.positive)
         self.negative.extend(other.negative)
+
+    def ranked(self) -> tuple[list[float], list[float]]:
+        """The positive and the negative scores, each sorted ascending; sorted once for both
+        ranking metrics, and again only after scores are added (the arrays only grow)."""
+        cached = self._ranked
+        if cached is None or cached[:2] != (len(self.positive), len(self.negative)):
+            cached = (
+                len(self.positive),
+                len(self.negative),
+                sorted(self.positive),
+                sorted(self.negative),
+            )
+            self._ranked = cached
+        return cached[2], cached[3]
 
 
 def _ratio(metric: str, top: int, bottom: int, reason: str) -> float:
@@ -167,56 +185,43 @@ def _averaged_f1(metric: str, confusion: Confusion) -> float:
     return float(weighted / total)
 
 
-def _sorted(values: Sequence[float]) -> list[float]:
-    return sorted(values)
-
-
 def roc_auc(scores: Scores) -> float:
-    """P(a positive case scores above a negative one) + P(they tie) / 2."""
-    positives, negatives = _sorted(scores.positive), _sorted(scores.negative)
+    """P(a positive case scores above a negative one) + P(they tie) / 2.
+
+    Each positive case wins over the negatives below it and ties with those equal to it:
+    with the negatives sorted, bisect_left counts the first and bisect_right both, so
+    twice its wins are their sum (integers throughout, one float at the end)."""
+    positives, negatives = scores.ranked()
     if not positives or not negatives:
         missing = "positive" if not positives else "negative"
         raise Undefined("roc_auc", f"there is no {missing} case: it needs both classes")
-    below = 0  # negatives scoring strictly below the current positive score
-    ties = 0
-    twice_wins = 0  # twice the sum of wins, so that half-wins stay integers
-    j = 0
-    previous: float | None = None
-    for score in positives:
-        if score != previous:
-            while j < len(negatives) and negatives[j] < score:
-                j += 1
-            below = j
-            k = j
-            while k < len(negatives) and negatives[k] == score:
-                k += 1
-            ties = k - j
-            previous = score
-        twice_wins += 2 * below + ties
+    twice_wins = sum(map(bisect_left, repeat(negatives), positives)) + sum(
+        map(bisect_right, repeat(negatives), positives)
+    )
     return float(Fraction(twice_wins, 2 * len(positives) * len(negatives)))
 
 
 def average_precision(scores: Scores) -> float:
     """Average precision: sum over distinct score thresholds, highest first, of the
-    precision at that threshold times the recall it adds."""
-    positives = _sorted(scores.positive)
-    negatives = _sorted(scores.negative)
+    precision at that threshold times the recall it adds.
+
+    Only a threshold that some positive case scores adds recall, so the sum runs over the
+    distinct positive scores; the cases at or above a threshold are counted by bisection."""
+    positives, negatives = scores.ranked()
     total = len(positives)
     if not total:
         raise Undefined("pr_auc", "there is no positive case")
-    i, j = len(positives), len(negatives)
-    tp = fp = 0
+    thresholds = sorted(set(positives), reverse=True)
+    n_negative = len(negatives)
     terms = []
-    while i > 0:
-        threshold = max(positives[i - 1], negatives[j - 1] if j else float("-inf"))
-        gained = 0
-        while i > 0 and positives[i - 1] == threshold:
-            i -= 1
-            gained += 1
-        while j > 0 and negatives[j - 1] == threshold:
-            j -= 1
-            fp += 1
-        tp += gained
-        if gained:
-            terms.append(gained / total * (tp / (tp + fp)))
+    previous = 0
+    for below, negatives_below in zip(
+        map(bisect_left, repeat(positives), thresholds),
+        map(bisect_left, repeat(negatives), thresholds),
+        strict=True,
+    ):
+        tp = total - below
+        fp = n_negative - negatives_below
+        terms.append((tp - previous) / total * (tp / (tp + fp)))
+        previous = tp
     return math.fsum(terms)

@@ -283,10 +283,7 @@ def _index(eval_set: EvalSet, snapshot: Snapshot) -> _Index:
             path=eval_set.path,
             hint="Declare one columns.positive for every slice of the set.",
         )
-    ids: dict[str, int] = {}
-    label_codes: dict[str, int] = {}
-    labels = bytearray()
-    slices = bytearray()
+    cases = _Cases()
     slice_names: list[str] = []
     without: list[str] = []
     for s in eval_set.slices:
@@ -296,13 +293,14 @@ def _index(eval_set: EvalSet, snapshot: Snapshot) -> _Index:
         code = len(slice_names)
         slice_names.append(s.name)
         for data_file in s.files:
-            _read_slice_file(snapshot, s, data_file.path, code, ids, label_codes, labels, slices)
+            _read_slice_file(snapshot, s, data_file.path, code, cases)
     if not slice_names:
         raise ScoringError(
             "no slice lists data files, so there are no labelled cases to join predictions to",
             path=eval_set.path,
             hint="List each slice's data files (with `columns`) in the evaluation set.",
         )
+    label_codes = cases.label_codes
     names = list(label_codes)
     positive_name = next(iter(positives), None)
     if positive_name is not None and positive_name not in label_codes:
@@ -311,11 +309,11 @@ def _index(eval_set: EvalSet, snapshot: Snapshot) -> _Index:
     # Labels in a stable order: sorted, the positive label last.
     order = sorted(names, key=lambda n: (n == positive_name, n))
     remap = bytes(order.index(n) for n in names)
-    labels = bytearray(labels.translate(remap.ljust(256, b"\0")))
+    labels = bytearray(cases.labels.translate(remap.ljust(256, b"\0")))
     return _Index(
-        ids,
+        cases.ids,
         labels,
-        slices,
+        cases.slices,
         order,
         order.index(positive_name) if positive_name is not None else None,
         slice_names,
@@ -323,16 +321,7 @@ def _index(eval_set: EvalSet, snapshot: Snapshot) -> _Index:
     )
 
 
-def _read_slice_file(
-    snapshot: Snapshot,
-    s: Slice,
-    path: str,
-    code: int,
-    ids: dict[str, int],
-    label_codes: dict[str, int],
-    labels: bytearray,
-    slices: bytearray,
-) -> None:
+def _read_slice_file(snapshot: Snapshot, s: Slice, path: str, code: int, cases: _Cases) -> None:
     columns = s.columns
     id_column = columns.id if columns else "id"
     label_column = columns.label if columns else "label"
@@ -350,47 +339,56 @@ def _read_slice_file(
             )
     with Records(opener, path, (id_column, label_column)) as records:
         try:
-            _index_records(records, s, code, ids, label_codes, labels, slices)
+            cases.read(records, code)
         except (IndexError, csv.Error) as exc:
             raise records.problem(exc) from None
 
 
-def _index_records(
-    records: Records,
-    s: Slice,
-    code: int,
-    ids: dict[str, int],
-    label_codes: dict[str, int],
-    labels: bytearray,
-    slices: bytearray,
-) -> None:
-    path = records.label
-    for case_id, label in records:
-        text_id = case_id if type(case_id) is str else _label_text(case_id)
-        text_label = label if type(label) is str else _label_text(label)
-        if text_id is None or text_label is None:
-            raise ScoringError(
-                f"has no {'id' if text_id is None else 'label'} in this row",
-                path=path,
-                line=records.line,
-            )
-        if text_id in ids:
-            raise ScoringError(
-                f"repeats the case id '{text_id}', which an earlier row of the set has",
-                path=path,
-                line=records.line,
-                hint="Give every case of the set its own id.",
-            )
-        label_code = label_codes.get(text_label)
-        if label_code is None:
-            if len(label_codes) >= MAX_LABELS:
+class _Cases:
+    """The set's cases as its data files are read: an id to a number, and by number a byte
+    for the label (coded in order of appearance, until `_index` sorts the labels) and one
+    for the slice."""
+
+    def __init__(self) -> None:
+        self.ids: dict[str, int] = {}
+        self.label_codes: dict[str, int] = {}
+        self.labels = bytearray()
+        self.slices = bytearray()
+
+    def read(self, records: Records, code: int) -> None:
+        """Add the cases of one data file, all of slice number `code`."""
+        path = records.label
+        label_codes, labels = self.label_codes, self.labels
+        add_id, label_code_of, add_label = self.ids.setdefault, label_codes.get, labels.append
+        first = number = len(labels)
+        for case_id, label in records:
+            text_id = case_id if type(case_id) is str else _label_text(case_id)
+            text_label = label if type(label) is str else _label_text(label)
+            if text_id is None or text_label is None:
                 raise ScoringError(
-                    f"has more than {MAX_LABELS} distinct labels", path=path, line=records.line
+                    f"has no {'id' if text_id is None else 'label'} in this row",
+                    path=path,
+                    line=records.line,
                 )
-            label_code = label_codes[text_label] = len(label_codes)
-        ids[text_id] = len(labels)
-        labels.append(label_code)
-        slices.append(code)
+            if add_id(text_id, number) != number:
+                raise ScoringError(
+                    f"repeats the case id '{text_id}', which an earlier row of the set has",
+                    path=path,
+                    line=records.line,
+                    hint="Give every case of the set its own id.",
+                )
+            label_code = label_code_of(text_label)
+            if label_code is None:
+                if len(label_codes) >= MAX_LABELS:
+                    raise ScoringError(
+                        f"has more than {MAX_LABELS} distinct labels",
+                        path=path,
+                        line=records.line,
+                    )
+                label_code = label_codes[text_label] = len(label_codes)
+            add_label(label_code)
+            number += 1
+        self.slices.extend(bytes((code,)) * (number - first))
 
 
 # --- Joining the predictions -----------------------------------------------------------------
@@ -443,7 +441,6 @@ def _score(
     # stays a few dictionary and list operations per line.
     flat = [[0] * (n_labels * n_labels) for _ in parts]
     positive = index.positive
-    count = 0
     wanted: tuple[str, ...] = (columns.id, columns.prediction)
     if with_scores:
         wanted += (columns.score,)
@@ -496,10 +493,10 @@ def _score(
                     if value - value != 0 or type(raw) is bool:  # NaN or infinite
                         _bad_score(raw, label, records.line, columns.score)
                     (positives if actual == positive else negatives)[part].append(value)
-                count += 1
         except (IndexError, csv.Error) as exc:
             raise records.problem(exc) from None
-    missing = len(seen) - sum(seen)
+    count = seen.count(1)  # each case is predicted at most once (a second time is an error)
+    missing = len(seen) - count
     if missing:
         first = [i for i, n in _first_unseen(ids, seen)]
         raise ScoringError(

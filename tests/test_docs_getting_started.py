@@ -106,7 +106,7 @@ def test_getting_started_walkthrough(tmp_path: Path) -> None:
     sign(
         reader,
         "ml-engineer",
-        "Current model reaches 0.86 on this slice.",
+        "Current model reaches 0.87 on this slice.",
         "Sign off fraud-detector as ML engineer",
     )
     play(reader, "Katherine Johnson", "katherine@example.org")

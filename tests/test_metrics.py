@@ -146,3 +146,23 @@ def test_binary_metrics_need_a_positive_label_and_scores_need_scores() -> None:
         compute("roc_auc", confusion, 1, None)
     with pytest.raises(KeyError):
         compute("latency_p95_ms", confusion, 1)
+
+
+def test_ranking_metrics_see_scores_added_after_they_were_first_computed() -> None:
+    # The sorted scores are kept between the two ranking metrics; adding a score must not
+    # leave a stale ranking behind.
+    rng = random.Random(7)
+    actual = [rng.randrange(2) for _ in range(200)]
+    score = [round(rng.random(), 2) for _ in range(200)]  # rounded: many ties
+    scores = scores_of(actual[:100], score[:100], 1)
+    confusion = confusion_of(actual, actual, LABELS)
+    compute("roc_auc", confusion, 1, scores)
+    compute("pr_auc", confusion, 1, scores)
+    for a, s in zip(actual[100:], score[100:], strict=True):
+        scores.add(s, a == 1)
+    assert compute("roc_auc", confusion, 1, scores) == pytest.approx(
+        sklearn_metrics.roc_auc_score(actual, score)
+    )
+    assert compute("pr_auc", confusion, 1, scores) == pytest.approx(
+        sklearn_metrics.average_precision_score(actual, score)
+    )
