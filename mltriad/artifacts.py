@@ -176,10 +176,13 @@ class Repository:
         return sorted({p for pattern in patterns for p in self.snapshot.glob(pattern)})
 
     def all_paths(self) -> list[tuple[str, str]]:
-        """(kind, path) of every governed file, policy first."""
+        """(kind, path) of every governed file, policy first; a file that the globs of two
+        kinds match is listed once, under the first (as `kind_of` says; MT221 reports it)."""
         result = [("policy", p) for p in self.paths("policy")]
+        seen: set[str] = set()
         for kind in (*self.policy.artifact_kinds, "signoff"):
-            result.extend((kind, p) for p in self.paths(kind))
+            result.extend((kind, p) for p in self.paths(kind) if p not in seen)
+            seen.update(self.paths(kind))
         return result
 
     def kind_of(self, path: str) -> str | None:
@@ -189,14 +192,23 @@ class Repository:
             return None
         if clean == POLICY_PATH or clean in self.policy.definition_files:
             return "policy"
-        for kind in self.policy.artifact_kinds:
-            if any(glob_regex(g).match(clean) for g in self.policy.globs(kind)):
-                if kind == "decision" and is_not_a_record(clean):
-                    return None
-                return kind
+        kinds = self.kinds_of(clean)
+        if kinds:
+            return kinds[0]
         if clean.startswith(self.policy.signoff_dir + "/") and clean.endswith(".yaml"):
             return "signoff"
         return None
+
+    def kinds_of(self, path: str) -> list[str]:
+        """Every artifact kind whose globs match `path` (a clean repository path), in the
+        policy's order: the first is its kind; more than one is MT221."""
+        found = []
+        for kind in self.policy.artifact_kinds:
+            if any(glob_regex(g).match(path) for g in self.policy.globs(kind)):
+                if kind == "decision" and is_not_a_record(path):
+                    return []  # a decision log's index or template: governed by no kind
+                found.append(kind)
+        return found
 
     def load(self, path: str, kind: str | None = None) -> Artifact:
         if path not in self._loaded:

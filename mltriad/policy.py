@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -167,18 +168,25 @@ class EvalSetRules:
 @dataclass(frozen=True)
 class TeamKind:
     """A kind of document of the team's own, from `kinds:` in triad.yaml, with its schema
-    read from the same snapshot as the policy (for the gate: the base)."""
+    read from the same snapshot as the policy (for the gate: the base).
+
+    `schema` is read, checked and compiled on first use (`read_policy` does it for every
+    kind unless told otherwise), and raises ConfigError then for a bad schema."""
 
     id: str
     paths: tuple[str, ...]
     schema_path: str
-    schema: UserSchema
+    load: Callable[[], UserSchema] = field(repr=False, compare=False)
     require: tuple[str, ...] = ()
     sections: tuple[tuple[str, ...], ...] = ()
     id_field: str | None = None
     template: str | None = None
     title: str = ""
     description: str = ""
+
+    @cached_property
+    def schema(self) -> UserSchema:
+        return self.load()
 
     @property
     def plural(self) -> str:
@@ -310,11 +318,15 @@ def policy_error(path: str, findings: list[Finding]) -> ConfigError:
     return error
 
 
-def read_policy(snapshot: Snapshot, *, path: str = POLICY_PATH) -> tuple[Policy, list[Finding]]:
+def read_policy(
+    snapshot: Snapshot, *, path: str = POLICY_PATH, compile_kinds: bool = True
+) -> tuple[Policy, list[Finding]]:
     """The policy and the findings of its consistency checks (unknown roles, duplicates).
 
     A triad.yaml that cannot be parsed or breaks its schema is a ConfigError: nothing
-    else can be checked without a policy.
+    else can be checked without a policy. So is a kind's schema that cannot be read or
+    compiled; with `compile_kinds=False` each kind's schema is read when first used
+    (`check PATH...` reads only those of the kinds it checks).
     """
     if not snapshot.exists(path):
         raise ConfigError(
@@ -331,6 +343,9 @@ def read_policy(snapshot: Snapshot, *, path: str = POLICY_PATH) -> tuple[Policy,
     if problems:
         raise policy_error(path, problems)
     policy = _build(doc, snapshot)
+    if compile_kinds:
+        for kind in policy.kinds.values():
+            kind.schema  # noqa: B018  (read, checked and compiled now: errors surface here)
     return policy, list(_consistency(policy, doc))
 
 
@@ -392,9 +407,10 @@ def _team_kinds(
     require: dict[str, tuple[str, ...]],
     sections: dict[str, tuple[tuple[str, ...], ...]],
 ) -> dict[str, TeamKind]:
-    """`kinds:`, each with its schema read and compiled; the kinds' roles and sections
+    """`kinds:`, each with the means to read its schema; the kinds' roles and sections
     go into `require` and `sections` beside the built-in kinds'."""
     kinds: dict[str, TeamKind] = {}
+    known = (*ARTIFACT_KINDS, *(doc.data.get("kinds") or {}))
     for kind_id, body in (doc.data.get("kinds") or {}).items():
         if kind_id in RESERVED_KINDS:
             line = doc.locate(["kinds", kind_id], key=True)[0]
@@ -412,7 +428,7 @@ def _team_kinds(
             id=kind_id,
             paths=as_globs(body["paths"]),
             schema_path=schema_path,
-            schema=_kind_schema(kind_id, schema_path, snapshot),
+            load=functools.partial(_kind_schema, kind_id, schema_path, snapshot, known),
             require=tuple(body.get("require", ())),
             sections=tuple(_alternatives(e) for e in body.get("sections", ())),
             id_field=body.get("id_field"),
@@ -422,18 +438,6 @@ def _team_kinds(
         )
         require[kind_id] = kinds[kind_id].require
         sections[kind_id] = kinds[kind_id].sections
-    known = (*ARTIFACT_KINDS, *kinds)
-    for kind in kinds.values():
-        for reference in kind.schema.references:
-            if reference.kind not in known:
-                hint = did_you_mean(str(reference.kind), list(known))
-                raise ConfigError(
-                    f"the schema of the kind '{kind.id}' marks {reference.field} as naming "
-                    f"a '{reference.kind}', which is not a kind"
-                    + (f" (did you mean '{hint}'?)" if hint else ""),
-                    path=kind.schema_path,
-                    hint=f"x-mltriad-ref names one of: {', '.join(known)}.",
-                )
     return kinds
 
 
@@ -458,9 +462,10 @@ def _definition_file(doc: Document, kind_id: str, key: str, value: str, snapshot
     return clean
 
 
-def _kind_schema(kind_id: str, path: str, snapshot: Snapshot) -> UserSchema:
+def _kind_schema(kind_id: str, path: str, snapshot: Snapshot, known: tuple[str, ...]) -> UserSchema:
+    """The kind's schema, checked and compiled; its references must name kinds in `known`."""
     try:
-        return user_schema(path, snapshot.read_bytes(path))
+        found = user_schema(path, snapshot.read_bytes(path))
     except ParseError as exc:
         raise ConfigError(
             f"the schema of the kind '{kind_id}' cannot be read: {exc.message}",
@@ -474,6 +479,17 @@ def _kind_schema(kind_id: str, path: str, snapshot: Snapshot) -> UserSchema:
             line=exc.line,
             hint=exc.hint,
         ) from None
+    for reference in found.references:
+        if reference.kind not in known:
+            hint = did_you_mean(str(reference.kind), list(known))
+            raise ConfigError(
+                f"the schema of the kind '{kind_id}' marks {reference.field} as naming "
+                f"a '{reference.kind}', which is not a kind"
+                + (f" (did you mean '{hint}'?)" if hint else ""),
+                path=path,
+                hint=f"x-mltriad-ref names one of: {', '.join(known)}.",
+            )
+    return found
 
 
 def _alternatives(entry: str | list[str]) -> tuple[str, ...]:

@@ -10,7 +10,8 @@ from collections import Counter
 import pytest
 
 from mltriad import formats
-from mltriad.formats.model import (
+from mltriad.formats.model import DecisionReading, ModelCardReading, Skipped
+from mltriad.formats.names import (
     HUGGING_FACE,
     INDEX,
     LEGACY_KEY,
@@ -21,9 +22,6 @@ from mltriad.formats.model import (
     NYGARD,
     TEMPLATE,
     UNRECOGNISED,
-    DecisionReading,
-    ModelCardReading,
-    Skipped,
 )
 from tests.helpers import CORPUS, corpus_files
 

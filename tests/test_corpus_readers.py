@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mltriad import formats
-from mltriad.formats.model import (
+from mltriad.formats.model import DecisionReading, ModelCardReading, Skipped
+from mltriad.formats.names import (
     INDEX,
     LEGACY_KEY,
     LEGACY_VALUE,
@@ -19,9 +20,6 @@ from mltriad.formats.model import (
     TEMPLATE,
     TRIAD,
     UNREADABLE,
-    DecisionReading,
-    ModelCardReading,
-    Skipped,
 )
 from mltriad.formats.values import read_date, read_people, read_status
 

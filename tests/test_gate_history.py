@@ -454,7 +454,9 @@ def test_without_merge_tree_the_gate_does_not_credit_a_merge(
     """git before 2.38 cannot redo a merge (`merge-tree --write-tree`), so the gate cannot
     tell a merge that resolved a record from one that carried it: exit 2, not a pass."""
     team, record = _re_signed_on_a_branch(tmp_path)
-    record.write_text(record.read_text(encoding="utf-8") + "# Mallory was here\n", "utf-8")
+    # At the top, far from the lines that signing again changes (the digest, and the date
+    # when the second is another), so that git merges it cleanly whatever the clock says.
+    record.write_text("# Mallory was here\n" + record.read_text(encoding="utf-8"), "utf-8")
     team.commit("Touch Grace's record", who="mallory")
     team.git("checkout", "-q", "change")
     team.git("merge", "-q", "--no-edit", "main", who="grace")

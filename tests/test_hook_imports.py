@@ -88,3 +88,31 @@ def test_any_option_goes_through_click(repo: Path) -> None:
     """`--format` (or `-C`, `--help`) is Click's to parse: only the plain form skips it."""
     _heavy, names = heavy_imports(["check", "--format", "json"], repo)
     assert "click" in names and "mltriad.cli" in names
+
+
+def test_a_card_in_mltriads_format_loads_no_reader_renderer_or_kind_schema(
+    repo: Path,
+) -> None:
+    """The hook loads what its files need: not the readers of other tools' formats, not
+    the renderers of other formats; the readers load for a card in the Hub's format."""
+    lazy = {
+        "mltriad.formats.reading",
+        "mltriad.formats.huggingface",
+        "mltriad.formats.madr",
+        "mltriad.formats.model",
+        "mltriad.report.sarif",
+        "mltriad.report.github",
+        "mltriad.report.gitlab",
+        "mltriad.report.json_format",
+    }
+    _heavy, names = heavy_imports(["check", "model-cards/fraud-detector.md"], repo)
+    assert "mltriad.rules.format_rules" in names  # the listing is real
+    assert lazy.isdisjoint(names), sorted(lazy.intersection(names))
+    hub_card = repo / "model-cards" / "hub-card.md"
+    hub_card.write_text("---\nlicense: mit\npipeline_tag: text-classification\n---\n# Card\n")
+    result = run(["check", "model-cards/hub-card.md"], repo, env={"PYTHONPROFILEIMPORTTIME": "1"})
+    assert result.returncode == 1, result.stdout + result.stderr  # MT503: not a triad card yet
+    assert "MT503" in result.stdout
+    assert {"mltriad.formats.reading", "mltriad.formats.huggingface"} <= {
+        name for name, _ in imported_modules(result.stderr)
+    }

@@ -219,6 +219,53 @@ def test_a_bad_kind_schema_is_a_configuration_error(
         assert "Traceback" not in done.output
 
 
+@pytest.mark.parametrize(
+    ("paths", "refused"),
+    [
+        ([PLAN], True),  # a document of the kind
+        ([PLAN_SCHEMA], True),  # the kind's schema itself, as pre-commit passes it
+        (["triad.yaml"], True),  # the policy: every kind it declares
+        (["model-cards/fraud-detector.md", PLAN], True),
+        (["model-cards/fraud-detector.md"], False),  # neither: the hook does not read it
+        ([FRAMING], False),  # another kind's document
+    ],
+)
+def test_a_check_of_paths_compiles_the_schemas_of_the_kinds_it_checks(
+    example: Path, paths: list[str], refused: bool
+) -> None:
+    # Compiling a schema costs the hook start-up time, so `check PATH...` compiles the
+    # schemas of the kinds among its paths only; a whole check compiles every one.
+    (example / PLAN_SCHEMA).write_text('{"type": "objekt"}', encoding="utf-8")
+    done = invoke(["-C", str(example), "check", *paths])
+    if refused:
+        assert done.exit_code == 2, done.output
+        assert "the schema of the kind 'experiment-plan' is not a valid JSON Schema" in done.output
+    else:
+        assert done.exit_code == 0, done.output
+        assert "experiment-plan" not in done.output
+
+
+def test_a_file_under_the_globs_of_two_kinds_is_one_kind_and_mt221(example: Path) -> None:
+    card = "model-cards/fraud-detector.md"
+    _edit(
+        example,
+        "triad.yaml",
+        "    paths: experiment-plans/*.md\n",
+        "    paths: [experiment-plans/*.md, model-cards/*.md]\n",
+    )
+    for args in (["check"], ["check", card]):
+        done = invoke(["-C", str(example), *args[:1], "--format", "json", *args[1:]])
+        assert done.exit_code == 1, done.output
+        findings = [f for f in json.loads(done.output)["findings"] if f["severity"] != "info"]
+        assert {(f["rule"], f["path"]) for f in findings} == {("MT221", card)}, findings
+        (message,) = (f["message"] for f in findings)
+        assert message.startswith(
+            "the paths of 2 kinds match this file (model-card: model-cards/*.md; "
+            "experiment-plan: experiment-plans/*.md, model-cards/*.md); it is checked as a "
+            "model-card only"
+        )
+
+
 def test_a_missing_schema_file_names_the_line_of_triad_yaml(example: Path) -> None:
     (example / PLAN_SCHEMA).unlink()
     done = invoke(["-C", str(example), "check"])

@@ -32,14 +32,8 @@ from mltriad.errors import MltriadError
 from mltriad.files import write_file
 from mltriad.findings import ParseError
 from mltriad.formats.convert import Settings, Source, convert
-from mltriad.formats.model import (
-    MODEL_CARD_TOOLKIT,
-    TRIAD,
-    UNREADABLE,
-    DecisionReading,
-    ModelCardReading,
-    Skipped,
-)
+from mltriad.formats.model import DecisionReading, ModelCardReading, Skipped
+from mltriad.formats.names import MODEL_CARD_TOOLKIT, TRIAD, UNREADABLE
 from mltriad.markdown import missing_sections
 from mltriad.policy import POLICY_PATH, Policy, find_root, read_policy
 from mltriad.schemas import schema

@@ -23,6 +23,7 @@ from mltriad.policy import (
     read_policy,
 )
 from mltriad.rules import Context, run_checks
+from mltriad.rules.kind_rules import TWO_KINDS
 from mltriad.rules.references import DUPLICATE_ID
 from mltriad.rules.target_rules import VERDICT_RULES
 from mltriad.snapshot import WorkTree
@@ -56,9 +57,11 @@ def _check(root: Path, paths: Sequence[str] | None) -> CheckResult:
         repo, targets, notes = _without_policy(root, paths)
         policy, policy_findings = repo.policy, list[Finding]()
     else:
-        policy, policy_findings = read_policy(snapshot)
+        # A check of some paths (the hook) compiles the schemas of the kinds it checks only.
+        policy, policy_findings = read_policy(snapshot, compile_kinds=paths is None)
         repo = Repository(snapshot, policy)
         targets = repo.all_paths() if paths is None else _targets(repo, root, paths)
+        _compile_kinds(policy, targets)
     ctx = Context(repo, policy)
     full = paths is None
     found: list[Finding] = []
@@ -72,9 +75,21 @@ def _check(root: Path, paths: Sequence[str] | None) -> CheckResult:
                 checked.pop()  # a kind's schema or template: read with the policy
             continue
         found.extend(run_checks(repo.load(path, kind), ctx))
+    found.extend(_two_kinds(repo, checked))
     if full:
         found.extend(_duplicate_ids(repo))
     return CheckResult(sorted(set(found)), checked, _verdicts(ctx.verdicts, found), notes)
+
+
+def _compile_kinds(policy: Policy, targets: list[tuple[str, str]]) -> None:
+    """Read, check and compile the schema of each team kind that `targets` hold a document
+    or a definition file (schema, template) of, or of every kind when they hold
+    triad.yaml: a bad one is a ConfigError now, as when the policy compiles them all."""
+    kinds = {kind for kind, _ in targets}
+    files = {path for kind, path in targets if kind == "policy"}
+    for kind in policy.kinds.values():
+        if POLICY_PATH in files or kind.id in kinds or files.intersection(kind.files):
+            kind.schema  # noqa: B018  (compiled now, so that an error surfaces here)
 
 
 def _verdicts(verdicts: dict[str, str], found: list[Finding]) -> dict[str, str]:
@@ -212,6 +227,22 @@ def _detected_kind(repo: Repository, path: str) -> str | None:
     except (ParseError, OSError):
         return None
     return detect_kind(path, raw)
+
+
+def _two_kinds(repo: Repository, checked: list[str]) -> Iterable[Finding]:
+    """MT221 for each checked file that the globs of more than one kind match."""
+    for path in checked:
+        kinds = repo.kinds_of(path)
+        if len(kinds) > 1:
+            globs = "; ".join(f"{k}: {repo.policy.globs_text(k)}" for k in kinds)
+            yield finding(
+                TWO_KINDS,
+                path,
+                f"the paths of {len(kinds)} kinds match this file ({globs}); it is checked "
+                f"as a {kinds[0]} only: narrow the paths in {POLICY_PATH} so that it is one kind",
+                1,
+                1,
+            )
 
 
 def _duplicate_ids(repo: Repository) -> Iterable[Finding]:

@@ -6,36 +6,42 @@ the reader from the file's content (and the kind its path has, when it has one),
 returns a `DecisionReading`, a `ModelCardReading`, or a `Skipped` for templates, indexes
 and files that are neither. Reading never raises: a file that cannot be read is a
 `Skipped` with the reason.
+
+Importing this package is cheap: the readers (`mltriad.formats.reading`) load on first
+use, and `reading_of` and `as_the_hub_reads` answer for a file in mltriad's own format
+without them. The pre-commit hook checks such files, and starts faster for it.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from mltriad.artifacts import decision_number, is_not_a_record
-from mltriad.documents import Document, parse_markdown
-from mltriad.findings import ParseError
-from mltriad.formats import huggingface, madr, madr2, nygard, toolkit
-from mltriad.formats.markdown import headings, prose_lines
-from mltriad.formats.model import (
+from mltriad.formats.names import (
     FORMAT_NAMES,
-    INDEX,
-    PLAIN,
-    TEMPLATE,
-    UNREADABLE,
-    UNRECOGNISED,
-    DecisionReading,
-    Found,
-    HubResult,
-    ModelCardReading,
-    Note,
-    Reading,
-    Skipped,
+    SUFFIXES,
+    has_hub_null,
+    has_triad_keys,
+    in_triad_format,
 )
-from mltriad.formats.records import is_template_title, number_of, title_and_number
+
+if TYPE_CHECKING:
+    from mltriad.documents import Document
+    from mltriad.formats.huggingface import HubMetadata
+    from mltriad.formats.model import (
+        DecisionReading,
+        Found,
+        HubResult,
+        ModelCardReading,
+        Note,
+        Reading,
+        Skipped,
+    )
+    from mltriad.formats.reading import read, read_document
 
 __all__ = [
     "FORMAT_NAMES",
+    "SUFFIXES",
     "DecisionReading",
     "Found",
     "HubResult",
@@ -43,83 +49,33 @@ __all__ = [
     "Note",
     "Reading",
     "Skipped",
+    "as_the_hub_reads",
     "detect_kind",
     "in_triad_format",
     "read",
     "read_document",
+    "reading_of",
 ]
 
-SUFFIXES = (".md", ".markdown", ".json")
+# The names that load the readers, and the module each comes from.
+_LAZY = {
+    "read": "mltriad.formats.reading",
+    "read_document": "mltriad.formats.reading",
+    "DecisionReading": "mltriad.formats.model",
+    "Found": "mltriad.formats.model",
+    "HubResult": "mltriad.formats.model",
+    "ModelCardReading": "mltriad.formats.model",
+    "Note": "mltriad.formats.model",
+    "Reading": "mltriad.formats.model",
+    "Skipped": "mltriad.formats.model",
+}
 
 
-def read(path: str, raw: bytes, kind: str | None = None) -> Reading:
-    """What the file at `path` (repository-relative) is, read from its bytes.
-
-    `kind` ("decision" or "model-card") is what the repository's policy says the path
-    holds, if anything; it decides files whose content alone does not.
-    """
-    if path.lower().endswith(".json"):
-        return toolkit.read(path, raw)
-    try:
-        doc = parse_markdown(path, raw)
-    except ParseError as exc:
-        if _is_template_name(path):  # a template's braces are often not YAML at all
-            return Skipped(path, TEMPLATE, "a template of the decision log, not a record")
-        return Skipped(path, UNREADABLE, exc.message, exc.line)
-    return read_document(path, doc, kind)
-
-
-def _is_template_name(path: str) -> bool:
-    """adr-template.md, template.md, madr-template.md, 0000-template.md and the like."""
-    return is_not_a_record(path) and "template" in path.rsplit("/", 1)[-1].lower()
-
-
-def read_document(path: str, doc: Document, kind: str | None = None) -> Reading:
-    """What a parsed Markdown file is (see `read`)."""
-    data: dict[str, Any] = doc.data if isinstance(doc.data, dict) else {}
-    is_card = huggingface.has_triad_keys(data) or huggingface.is_hub_card(path, data)
-    if data and kind != "decision" and is_card:
-        return huggingface.read(path, doc)
-    # A decision log's README is its index; under a policy's model-card glob it is a card.
-    skipped = _not_a_record(path, doc) if kind != "model-card" else None
-    if skipped is not None:
-        return skipped
-    if data and kind != "model-card" and set(data) & (madr.TRIAD_KEYS | madr.MADR_KEYS):
-        return madr.read(path, doc)
-    lines = prose_lines(doc.body, doc.body_line)
-    found = headings(lines)
-    if not doc.has_front_matter and kind != "model-card":
-        if nygard.matches(lines, found):
-            return nygard.read(path, doc)
-        if madr2.matches(lines, found):
-            return madr2.read(path, doc)
-    if kind == "decision" or (kind is None and madr.looks_like_madr([h.text for h in found])):
-        return madr.read(path, doc) if doc.has_front_matter else _plain(path, doc)
-    if kind == "model-card":
-        return huggingface.read(path, doc)
-    return Skipped(path, UNRECOGNISED, "neither a decision record nor a model card")
-
-
-def _not_a_record(path: str, doc: Document) -> Skipped | None:
-    """Templates and indexes, by their name or by a title that is still a placeholder."""
-    name = path.rsplit("/", 1)[-1]
-    if is_not_a_record(path):
-        reason = TEMPLATE if "template" in name.lower() else INDEX
-        article = "an" if reason == INDEX else "a"
-        return Skipped(path, reason, f"{article} {reason} of the decision log, not a record")
-    title, _ = title_and_number(headings(prose_lines(doc.body, doc.body_line)))
-    if is_template_title(title) and decision_number(path) is None:
-        # A numbered file is a record even when its title is still the template's: adopt
-        # gives it a title from its file name, as a FILL-IN.
-        return Skipped(path, TEMPLATE, "a template: its title is still a placeholder")
-    return None
-
-
-def _plain(path: str, doc: Document) -> DecisionReading:
-    reading = DecisionReading(path, PLAIN)
-    reading.title, from_title = title_and_number(headings(prose_lines(doc.body, doc.body_line)))
-    reading.number = number_of(path, from_title)
-    return reading
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
 
 
 def detect_kind(path: str, raw: bytes) -> str | None:
@@ -128,42 +84,38 @@ def detect_kind(path: str, raw: bytes) -> str | None:
     locates, such as a folder of records checked by path."""
     if not path.lower().endswith(SUFFIXES):
         return None
-    reading = read(path, raw)
-    return None if isinstance(reading, Skipped) else reading.kind
+    from mltriad.formats import reading
 
-
-def in_triad_format(doc: Document) -> bool:
-    """Whether a decision record's front matter has any of the triad's own keys."""
-    return (
-        doc.has_front_matter
-        and isinstance(doc.data, dict)
-        and bool(set(doc.data) & madr.TRIAD_KEYS)
-    )
-
-
-def _has_madr_sections(doc: Document) -> bool:
-    return madr.looks_like_madr([h.text for h in headings(prose_lines(doc.body, doc.body_line))])
+    return reading.detect_kind(path, raw)
 
 
 def reading_of(kind: str, path: str, doc: Document | None, raw: bytes) -> Reading | None:
     """The legacy reading of an artifact `check` loaded, or None when it is in mltriad's
-    format (or a Markdown file without metadata, which MT008 reports)."""
-    if kind == "model-card" and path.lower().endswith(".json"):
-        reading = toolkit.read(path, raw)
-        return reading if isinstance(reading, ModelCardReading) else None
-    if doc is None or kind not in ("decision", "model-card"):
-        return None
-    if kind == "decision" and not doc.has_front_matter:
-        found = read_document(path, doc, kind)
-        if not isinstance(found, DecisionReading):
+    format (or a Markdown file without metadata, which MT008 reports).
+
+    What is plainly None is answered here; the rest by `reading.reading_of`, which reads
+    the file with the reader of its format."""
+    json_card = kind == "model-card" and path.lower().endswith(".json")
+    if not json_card:
+        if doc is None or kind not in ("decision", "model-card"):
             return None
-        if found.format == PLAIN and not _has_madr_sections(doc):
-            return None  # a Markdown file without metadata: MT008 says what it needs
-        return found  # MADR 4 makes front matter optional: a record with its sections is one
-    if not doc.has_front_matter or not isinstance(doc.data, dict):
-        return None
-    if kind == "decision" and not in_triad_format(doc):
-        return madr.read(path, doc)
-    if kind == "model-card" and not huggingface.has_triad_keys(doc.data):
-        return huggingface.read(path, doc)
-    return None
+        if doc.has_front_matter or kind == "model-card":
+            if not doc.has_front_matter or not isinstance(doc.data, dict):
+                return None
+            if kind == "decision" and in_triad_format(doc):
+                return None
+            if kind == "model-card" and has_triad_keys(doc.data):
+                return None
+    from mltriad.formats import reading
+
+    return reading.reading_of(kind, path, doc, raw)
+
+
+def as_the_hub_reads(doc: Document) -> Document | HubMetadata:
+    """`doc` itself when none of the Hub's keys holds a null (most cards), else its
+    metadata without them (`HubMetadata`)."""
+    if not isinstance(doc.data, dict) or not has_hub_null(doc.data):
+        return doc
+    from mltriad.formats import huggingface
+
+    return huggingface.as_the_hub_reads(doc)

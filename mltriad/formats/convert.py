@@ -21,12 +21,8 @@ from typing import Any
 from mltriad.documents import Document, parse_markdown
 from mltriad.formats import huggingface, toolkit
 from mltriad.formats.frontmatter import Commented, FrontMatterEditor
-from mltriad.formats.model import (
-    LEGACY_KEY,
-    MODEL_CARD_TOOLKIT,
-    DecisionReading,
-    ModelCardReading,
-)
+from mltriad.formats.model import DecisionReading, ModelCardReading
+from mltriad.formats.names import LEGACY_KEY, MODEL_CARD_TOOLKIT
 from mltriad.formats.records import is_template_title, title_from_name
 from mltriad.formats.values import braced, read_date
 from mltriad.markdown import missing_sections, with_sections

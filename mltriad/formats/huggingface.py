@@ -23,61 +23,21 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from mltriad.documents import Document
-from mltriad.formats.model import (
+from mltriad.formats.model import Found, HubResult, ModelCardReading, Note
+from mltriad.formats.names import (
+    CARD_TRIAD_KEYS,
     EXTRA_KEY,
+    HUB_KEYS,
     HUGGING_FACE,
     LEGACY_KEY,
     TRIAD,
-    Found,
-    HubResult,
-    ModelCardReading,
-    Note,
+    has_hub_null,
+    has_triad_keys,
 )
 from mltriad.schemas import schema
 from mltriad.values import read_value, slug
 
-# Keys only mltriad's model cards have (a mapping `task` is mltriad's too).
-TRIAD_KEYS = frozenset(
-    {
-        "id",
-        "version",
-        "status",
-        "owners",
-        "intended_use",
-        "out_of_scope",
-        "training_data",
-        "eval_sets",
-        "targets",
-        "confusion",
-        "results",
-        "failure_modes",
-        "constraints",
-        "decisions",
-    }
-)
-# Keys the Hub reads today.
-HUB_KEYS = frozenset(
-    {
-        "license",
-        "license_name",
-        "license_link",
-        "tags",
-        "datasets",
-        "metrics",
-        "base_model",
-        "base_model_relation",
-        "new_version",
-        "language",
-        "library_name",
-        "pipeline_tag",
-        "thumbnail",
-        "widget",
-        "inference",
-        "co2_eq_emissions",
-        "model_name",
-        "model-index",
-    }
-)
+TRIAD_KEYS = CARD_TRIAD_KEYS
 # Older or misspelled keys, and the key the Hub reads instead.
 LEGACY_KEYS = {
     "model_index": "model-index",
@@ -144,7 +104,7 @@ def hub_metadata(
     """`data` with the Hub's keys as the Hub reads them, a null absent (`data` itself when
     none holds one). `kept` records, by the path of each list that lost a null item, the
     indices of the items it keeps."""
-    if not any(_has_null(v) for k, v in data.items() if k in HUB_KEYS):
+    if not has_hub_null(data):
         return data
     kept = {} if kept is None else kept
     read: dict[str, Any] = {}
@@ -154,16 +114,6 @@ def hub_metadata(
         elif value is not None:
             read[key] = _without_nulls(value, (key,), kept)
     return read
-
-
-def _has_null(value: Any) -> bool:
-    if value is None:
-        return True
-    if isinstance(value, dict):
-        return any(_has_null(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_has_null(v) for v in value)
-    return False
 
 
 def _without_nulls(
@@ -189,11 +139,6 @@ def is_hub_card(path: str, data: dict[str, Any]) -> bool:
         return True
     stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
     return bool(_README.search(stem)) and bool(keys & (HUB_KEYS | {"languages", "licenses"}))
-
-
-def has_triad_keys(data: dict[str, Any]) -> bool:
-    """Keys only mltriad's model cards have (a decision record has a `status` too)."""
-    return bool(set(data) & (TRIAD_KEYS - {"status"})) or isinstance(data.get("task"), dict)
 
 
 def card_id(path: str, name: str | None = None) -> str:

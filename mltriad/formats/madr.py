@@ -11,14 +11,12 @@ from typing import Any
 
 from mltriad.documents import Document
 from mltriad.formats.markdown import headings, prose_lines
-from mltriad.formats.model import LEGACY_KEY, MADR, TRIAD, DecisionReading, Found, Note
+from mltriad.formats.model import DecisionReading, Found, Note
+from mltriad.formats.names import LEGACY_KEY, MADR, RECORD_TRIAD_KEYS, TRIAD
 from mltriad.formats.records import number_of, set_status, title_and_number
 from mltriad.formats.values import braced, read_date, read_people, read_tags, reference
 
-# Keys only mltriad's records have.
-TRIAD_KEYS = frozenset(
-    {"driver", "approvers", "supersedes", "superseded-by", "models", "revisit-when"}
-)
+TRIAD_KEYS = RECORD_TRIAD_KEYS  # keys only mltriad's records have
 # Keys a MADR record's front matter may have.
 MADR_KEYS = frozenset({"status", "date", "decision-makers", "deciders", "consulted", "informed"})
 # Headings of a MADR body (any version).

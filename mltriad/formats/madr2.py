@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from mltriad.documents import Document
 from mltriad.formats.markdown import Heading, Line, headings, prose_lines
-from mltriad.formats.model import LEGACY_VALUE, MADR2, DecisionReading, Found, Note
+from mltriad.formats.model import DecisionReading, Found, Note
+from mltriad.formats.names import LEGACY_VALUE, MADR2
 from mltriad.formats.records import (
     header_fields,
     header_lines,

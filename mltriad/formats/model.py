@@ -9,34 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
+from mltriad.formats.names import TRIAD
+
 T = TypeVar("T")
-
-# Decision-record formats.
-MADR = "madr"
-MADR2 = "madr2"
-NYGARD = "nygard"
-PLAIN = "plain"
-# Model-card formats.
-HUGGING_FACE = "huggingface"
-MODEL_CARD_TOOLKIT = "model-card-toolkit"
-# Already in mltriad's own format (either kind).
-TRIAD = "triad"
-
-FORMAT_NAMES = {
-    MADR: "MADR front matter",
-    MADR2: "MADR 2 / log4brains",
-    NYGARD: "Nygard / adr-tools",
-    PLAIN: "Markdown without metadata",
-    HUGGING_FACE: "Hugging Face model card",
-    MODEL_CARD_TOOLKIT: "Model Card Toolkit JSON",
-    TRIAD: "mltriad",
-}
-
-# Why a file is skipped.
-TEMPLATE = "template"
-INDEX = "index"
-UNRECOGNISED = "unrecognised"
-UNREADABLE = "unreadable"
 
 
 @dataclass(frozen=True)
@@ -59,12 +34,6 @@ class Note:
     line: int
     key: str | None = None
     replacement: str | None = None
-
-
-LEGACY_KEY = "legacy-key"
-LEGACY_VALUE = "legacy-value"
-# A Hugging Face card's key that neither the Hub documents nor mltriad reads.
-EXTRA_KEY = "extra-key"
 
 
 @dataclass

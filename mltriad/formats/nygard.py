@@ -17,7 +17,8 @@ from __future__ import annotations
 from mltriad.documents import Document
 from mltriad.formats.madr2 import read_fields
 from mltriad.formats.markdown import Heading, Line, first_title, headings, prose_lines, section
-from mltriad.formats.model import NYGARD, DecisionReading, Found
+from mltriad.formats.model import DecisionReading, Found
+from mltriad.formats.names import NYGARD
 from mltriad.formats.records import (
     header_fields,
     header_lines,

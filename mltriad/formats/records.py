@@ -6,7 +6,8 @@ import re
 
 from mltriad.artifacts import decision_number
 from mltriad.formats.markdown import Heading, Line, first_title
-from mltriad.formats.model import LEGACY_VALUE, DecisionReading, Found, Note
+from mltriad.formats.model import DecisionReading, Found, Note
+from mltriad.formats.names import LEGACY_VALUE
 from mltriad.formats.values import is_choice_list, read_status
 from mltriad.policy import LIFECYCLE
 

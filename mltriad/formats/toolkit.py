@@ -17,15 +17,8 @@ from typing import Any
 from mltriad.documents import decode
 from mltriad.findings import ParseError as DocumentError
 from mltriad.formats.huggingface import card_id
-from mltriad.formats.model import (
-    MODEL_CARD_TOOLKIT,
-    UNREADABLE,
-    UNRECOGNISED,
-    Found,
-    ModelCardReading,
-    Reading,
-    Skipped,
-)
+from mltriad.formats.model import Found, ModelCardReading, Reading, Skipped
+from mltriad.formats.names import MODEL_CARD_TOOLKIT, UNREADABLE, UNRECOGNISED
 
 _TEXT_KEYS = ("description", "reference", "citation", "identifier", "custom_text", "name")
 

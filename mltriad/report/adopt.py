@@ -16,7 +16,7 @@ from mltriad.commands.adopt import (
     diff,
 )
 from mltriad.findings import finding
-from mltriad.formats.model import FORMAT_NAMES
+from mltriad.formats.names import FORMAT_NAMES
 from mltriad.report import json_format
 from mltriad.report.model import Report
 from mltriad.rules.format_rules import NOT_ADOPTED as NOT_ADOPTED_RULE

@@ -11,7 +11,6 @@ from typing import Any
 from mltriad import formats
 from mltriad.artifacts import Artifact, decision_number, parse_decision_ref
 from mltriad.findings import Finding, define
-from mltriad.formats.values import read_status
 from mltriad.policy import MADR_FIELDS, Policy
 from mltriad.rules.base import Context, checks
 from mltriad.rules.references import UNKNOWN_DECISION, known_names, nearest
@@ -116,6 +115,8 @@ def known_status(artifact: Artifact, ctx: Context) -> Iterable[Finding]:
     rules = ctx.policy.decisions
     if rules.state_of(status) is not None:
         return
+    from mltriad.formats.values import read_status  # the readers' spelling of statuses
+
     reading = read_status(status)
     guess = f" (did you mean '{reading.value}'?)" if reading and not reading.superseded_by else ""
     source = ctx.policy.document.path if ctx.policy.document else "a triad.yaml"

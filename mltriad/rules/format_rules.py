@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import posixpath
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from mltriad import formats
 from mltriad.artifacts import Artifact
 from mltriad.findings import Finding, Severity, define
-from mltriad.formats.model import (
+from mltriad.formats.names import (
     EXTRA_KEY,
     FORMAT_NAMES,
     LEGACY_KEY,
@@ -22,12 +23,13 @@ from mltriad.formats.model import (
     MADR2,
     MODEL_CARD_TOOLKIT,
     NYGARD,
-    DecisionReading,
-    ModelCardReading,
 )
 from mltriad.rules.base import Context, checks
 from mltriad.rules.decisions import decision_lacks
 from mltriad.values import EMPTY, TEMPLATE_TEXT, unfilled
+
+if TYPE_CHECKING:
+    from mltriad.formats.model import DecisionReading, ModelCardReading
 
 METADATA_IN_BODY = define(
     "MT501",
@@ -118,6 +120,10 @@ _CARD_FIELDS = (
 @checks("decision", "model-card")
 def legacy_format(artifact: Artifact, ctx: Context) -> Iterable[Finding]:
     reading = formats.reading_of(artifact.kind, artifact.path, artifact.doc, artifact.raw)
+    if reading is None:
+        return  # in mltriad's format: the readers are not even loaded
+    from mltriad.formats.model import DecisionReading, ModelCardReading
+
     if isinstance(reading, DecisionReading):
         yield from _decision(artifact, reading, ctx)
     elif isinstance(reading, ModelCardReading):

@@ -1,4 +1,4 @@
-"""MT008, MT1xx, MT204, MT220: documents of the team's own kinds (`kinds:` in triad.yaml)
+"""MT008, MT1xx, MT204, MT220, MT221: documents of the team's own kinds (`kinds:` in triad.yaml)
 against their kind's schema, its id field and the references its schema marks."""
 
 from __future__ import annotations
@@ -20,6 +20,16 @@ UNKNOWN_REFERENCE = define(
     "artifact of that kind that does not exist.",
     example="model: fraud-detecter   # no model card fraud-detecter; did you mean fraud-detector?",
     fix="Fix the name (the message suggests the nearest one), or create the artifact.",
+)
+
+TWO_KINDS = define(
+    "MT221",
+    "two-kinds",
+    "The path globs of two kinds both match a file (a kind of the team's own declared over "
+    "the model cards' folder, say): a file is one kind, so it is checked as the first only.",
+    example="kinds:\n  prd:\n    paths: [model-cards/*.md]   # model-cards/*.md holds model cards",
+    fix="Narrow the kind's `paths` in triad.yaml (or move its documents) so that no file is "
+    "under two kinds.",
 )
 
 

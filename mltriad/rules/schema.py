@@ -8,8 +8,7 @@ from collections.abc import Iterable
 from mltriad import formats
 from mltriad.artifacts import Artifact
 from mltriad.findings import Finding
-from mltriad.formats.huggingface import as_the_hub_reads
-from mltriad.formats.model import EXTRA_KEY, LEGACY_KEY
+from mltriad.formats.names import EXTRA_KEY, LEGACY_KEY
 from mltriad.rules.base import Context, checks
 from mltriad.schemas import MISSING_PROPERTY, UNKNOWN_PROPERTY, WRONG_TYPE, schema, validate
 from mltriad.values import unfilled
@@ -35,7 +34,7 @@ def schema_valid(artifact: Artifact, ctx: Context) -> Iterable[Finding]:
             )
         return
     # A model card's Hub keys are judged as the Hub reads them: a null is absent.
-    judged = as_the_hub_reads(doc) if artifact.kind == "model-card" else doc
+    judged = formats.as_the_hub_reads(doc) if artifact.kind == "model-card" else doc
     data = _filled(judged.data) if artifact.kind == "decision" else judged.data
     found = validate(artifact.kind, data, judged)
     if reading is not None and not isinstance(reading, formats.Skipped):
