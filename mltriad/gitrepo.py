@@ -619,6 +619,65 @@ class GitRepo:
             at += size + 1
         return found
 
+    def each_blob(self, shas: Sequence[str]) -> Iterator[tuple[str, memoryview | None]]:
+        """Each of `shas` (repeats included) with its content, in order, read as a stream
+        from one `git cat-file --batch`: what the caller does not copy out of the view is
+        not kept (the view is valid until the next item). None for a missing object or
+        one that is not a blob."""
+        if not shas:
+            return
+        gitpython = _gitpython()
+        command = [gitpython.Git.GIT_PYTHON_GIT_EXECUTABLE or "git", "cat-file", "--batch"]
+        with _scrubbed_environ(), tempfile.TemporaryFile() as feed:
+            feed.write("".join(f"{s}\n" for s in shas).encode())
+            feed.seek(0)
+            try:
+                process = self._git.execute(command, istream=feed, as_process=True)
+            except gitpython.GitCommandNotFound:
+                raise _not_installed() from None
+        assert process.proc is not None and process.proc.stdout is not None
+        proc, stdout = process.proc, process.proc.stdout
+        buffer = bytearray()
+        at = 0
+        complete = False
+        try:
+            for sha in shas:
+                end = buffer.find(b"\n", at)
+                while end < 0:
+                    del buffer[:at]
+                    at = 0
+                    _read_more(stdout, buffer)
+                    end = buffer.find(b"\n")
+                header = bytes(buffer[at:end]).split(b" ")
+                at = end + 1
+                if len(header) != 3:
+                    yield sha, None  # "<sha> missing"
+                    continue
+                size = int(header[2])
+                while len(buffer) < at + size + 1:
+                    del buffer[:at]
+                    at = 0
+                    _read_more(stdout, buffer)
+                if header[1] != b"blob":
+                    yield sha, None
+                else:
+                    view = memoryview(buffer)[at : at + size]
+                    try:
+                        yield sha, view
+                    finally:
+                        view.release()  # so that the buffer can move on
+                at += size + 1
+            complete = True
+        finally:
+            stdout.close()
+            if not complete:
+                proc.kill()  # the caller stopped early, or reading failed: git need not finish
+            try:
+                process.wait()
+            except gitpython.GitCommandError as exc:
+                if complete:
+                    raise GitError(_stderr(exc, ["cat-file"])) from None
+
     def tree(self, commit: str, label: str) -> GitTree:
         return GitTree(self, commit, label)
 
@@ -1030,6 +1089,17 @@ def _not_installed() -> GitError:
 
 def _text(value: bytes | str) -> str:
     return value.decode("utf-8", "surrogateescape") if isinstance(value, bytes) else value
+
+
+def _read_more(stream: Any, buffer: bytearray) -> None:
+    """Append the next chunk of `stream` to `buffer` (a blocking read of up to 1 MiB: git
+    has all it needs on its stdin, and fewer, larger reads cost less than a wake-up per
+    pipe write); a stream that ended before every object asked for was given is a
+    GitError."""
+    chunk = stream.read(1 << 20)
+    if not chunk:
+        raise GitError("`git cat-file` stopped before giving every object asked for")
+    buffer += chunk
 
 
 def _stderr(exc: Any, args: Sequence[str]) -> str:

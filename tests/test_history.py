@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -76,11 +77,19 @@ def test_one_git_log_for_the_whole_history(
         calls.append(args)
         return original(self, *args, stdin=stdin)
 
+    streamed = GitRepo.each_blob
+
+    def streaming(self: GitRepo, shas: list[str]) -> Iterator[tuple[str, memoryview | None]]:
+        calls.append(("cat-file", "--batch"))
+        return streamed(self, shas)
+
     monkeypatch.setattr(GitRepo, "_run", counting)
+    monkeypatch.setattr(GitRepo, "each_blob", streaming)
     history = card_history(versioned, str(versioned / CARD))
     assert len(history.versions) >= 3
     # The name of HEAD looked up once, one `git log`, and one `cat-file --batch` for every
-    # version of the card and of its sign-off records, however long the history.
+    # version of the card and of its sign-off records, however long the history (read as
+    # a stream: a version is kept only where it counts).
     assert [c[0] for c in calls] == ["for-each-ref", "log", "cat-file"]
 
 
@@ -249,3 +258,92 @@ def test_the_version_line_is_read_as_yaml_would_or_left_to_the_parser(
     raw = f"---\nid: x\n{line}\ntitle: t\n---\n\nversion: 9.9.9 in the body\n".encode()
     assert quick_version(raw) == expected
     assert quick_version(b"---\nid: x\nnested:\n  version: 1.0.0\n---\n") is None
+
+
+def _hash(root: Path, content: bytes) -> str:
+    path = root / ".blob"
+    path.write_bytes(content)
+    return git(root, "hash-object", "-w", str(path)).strip()
+
+
+def test_each_blob_streams_repeats_big_blobs_and_reports_missing_objects(tmp_path: Path) -> None:
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+    small = _hash(root, b"version: 1\n")
+    big_content = bytes(range(256)) * (3 * 4096 + 7)  # 3 MiB and more: several reads
+    big = _hash(root, big_content)
+    empty = _hash(root, b"")
+    git(root, "add", ".blob")
+    tree = git(root, "write-tree").strip()
+    missing = "0123456789abcdef0123456789abcdef01234567"
+    with GitRepo.open(root) as repo:
+        got = [
+            (sha, None if view is None else bytes(view))
+            for sha, view in repo.each_blob([small, big, small, missing, tree, empty])
+        ]
+        assert got == [
+            (small, b"version: 1\n"),
+            (big, big_content),
+            (small, b"version: 1\n"),
+            (missing, None),
+            (tree, None),  # not a blob
+            (empty, b""),
+        ]
+        stream = repo.each_blob([big, small])
+        sha, view = next(stream)
+        assert sha == big and view is not None and len(view) == len(big_content)
+        stream.close()  # a caller that stops early: git is stopped, nothing raised
+        assert list(repo.each_blob([])) == []
+
+
+def test_the_scan_keeps_only_the_writes_a_version_counts_by(tmp_path: Path) -> None:
+    from mltriad.commands.history import _Blobs
+
+    root = tmp_path / "repo"
+    root.mkdir()
+    git(root, "init", "-q")
+
+    def card(version: str, n: int) -> str:
+        return _hash(
+            root, f"---\nid: c\nversion: {version}\n---\n# Card\n\nRevision {n}\n".encode()
+        )
+
+    a1, a2, b1, a3 = card("1.0.0", 1), card("1.0.0", 2), card("1.1.0", 3), card("1.0.0", 4)
+    number = card("1.5", 5)  # a number, as YAML reads it: the card must be parsed
+    other = card("2.0.0", 6)
+    record = _hash(root, b"role: ml-engineer\n")
+    with GitRepo.open(root) as repo:
+        blobs = _Blobs(repo)
+        writes = [("c", a1), ("c", a2), ("c", b1), ("c", a3), ("c", number), ("d", other)]
+        blobs.scan(writes, [record])
+    assert blobs.versions == {
+        a1: "1.0.0",
+        a2: "1.0.0",
+        b1: "1.1.0",
+        a3: "1.0.0",
+        number: None,
+        other: "2.0.0",
+    }
+    # Kept: the record; the last write before each change of version (a2, b1, a3); the
+    # card that takes a parse; each card's last write. Not a1, which no version counts by.
+    assert set(blobs.cache) == {record, a2, b1, a3, number, other}
+    assert blobs.cache[a3].endswith(b"Revision 4\n")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"---\nversion: 1.0.0\n---\n",
+        b"---\r\nid: x\r\nversion: '2.0'  # a comment\r\n---\r\n",
+        b"---\nid: x\n  version: 1.0.0\nnote: the version: 3\nversion: v4\n---\n",
+        b"---\nxversion: 1\nversion:\nversion: 2.0.0\n---\n",
+        b"---version: 9\n---\n",  # not a line of its own
+        b"---\nid: x\nversion: 1.0.0\n---\nversion: 5.0.0 in the body\n",
+    ],
+)
+def test_version_lines_are_found_as_the_regex_finds_them(raw: bytes) -> None:
+    from mltriad.commands.history import _VERSION_LINE, _version_lines
+
+    end = raw.find(b"\n---", 3)
+    assert _version_lines(raw, 3, end) == _VERSION_LINE.findall(raw, 3, end)
