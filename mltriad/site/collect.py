@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from mltriad.artifacts import Artifact, Repository, digest_bytes
@@ -33,14 +34,21 @@ def collect(root: Path) -> Site:
 
     Raises ConfigError when triad.yaml is missing or invalid, as `check` does.
     """
-    result = check(root)
     snapshot = WorkTree(root)
     policy, _ = read_policy(snapshot)
     repo = Repository(snapshot, policy)
     models = _load(repo, "model-card")
-    eval_sets = _load(repo, "eval-set")
-    targets = {card.path: evaluate_targets(card, repo) for card in models if card.doc}
-    history = repository_histories(root, policy, [card.path for card in models if card.doc])
+    # The history's pass runs beside the check: most of its time is git's (`log`, then
+    # `cat-file`), in processes of their own, so the two overlap on a second core. Nothing
+    # else here runs git until the pass is joined (git's environment is cleaned per call).
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mltriad-history") as pool:
+        pending = pool.submit(
+            repository_histories, root, policy, [card.path for card in models if card.doc]
+        )
+        result = check(root)
+        eval_sets = _load(repo, "eval-set")
+        targets = {card.path: evaluate_targets(card, repo) for card in models if card.doc}
+        history = pending.result()
     return Site(
         repo=repo,
         policy=policy,
