@@ -15,6 +15,7 @@ import posixpath
 import re
 import subprocess
 import tempfile
+import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -87,15 +88,32 @@ def is_stripped(name: str) -> bool:
     )
 
 
+_ENVIRON_LOCK = threading.Lock()
+_ENVIRON_USERS = 0
+_ENVIRON_SAVED: dict[str, str] = {}
+
+
 @contextmanager
 def _scrubbed_environ() -> Iterator[None]:
     # GitPython starts every process from a copy of os.environ and can add variables
-    # but not remove them: take ours out for the duration of the call.
-    saved = {k: os.environ.pop(k) for k in list(os.environ) if is_stripped(k)}
+    # but not remove them: take ours out for the duration of the call. Calls may overlap
+    # (the site reads history in a thread): the first takes them out, the last puts
+    # them back.
+    global _ENVIRON_USERS
+    with _ENVIRON_LOCK:
+        if _ENVIRON_USERS == 0:
+            _ENVIRON_SAVED.update(
+                {k: os.environ.pop(k) for k in list(os.environ) if is_stripped(k)}
+            )
+        _ENVIRON_USERS += 1
     try:
         yield
     finally:
-        os.environ.update(saved)
+        with _ENVIRON_LOCK:
+            _ENVIRON_USERS -= 1
+            if _ENVIRON_USERS == 0:
+                os.environ.update(_ENVIRON_SAVED)
+                _ENVIRON_SAVED.clear()
 
 
 def is_null(sha: str) -> bool:

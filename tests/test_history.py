@@ -315,7 +315,8 @@ def test_the_scan_keeps_only_the_writes_a_version_counts_by(tmp_path: Path) -> N
     record = _hash(root, b"role: ml-engineer\n")
     with GitRepo.open(root) as repo:
         blobs = _Blobs(repo)
-        writes = [("c", a1), ("c", a2), ("c", b1), ("c", a3), ("c", number), ("d", other)]
+        writes = [("c", 1, a1), ("c", 2, a2), ("c", 4, b1), ("c", 5, a3), ("d", 6, other)]
+        writes.append(("c", 7, number))  # out of order: the scan sorts them
         blobs.scan(writes, [record])
     assert blobs.versions == {
         a1: "1.0.0",
@@ -347,3 +348,46 @@ def test_version_lines_are_found_as_the_regex_finds_them(raw: bytes) -> None:
 
     end = raw.find(b"\n---", 3)
     assert _version_lines(raw, 3, end) == _VERSION_LINE.findall(raw, 3, end)
+
+
+def test_git_calls_that_overlap_in_threads_leave_the_environment_as_it_was(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The site reads history in a thread while the main thread may run git too: git's
+    variables stay out while any call runs, and come back once the last one ends."""
+    import os
+    import threading
+
+    from mltriad.gitrepo import _scrubbed_environ
+
+    monkeypatch.setenv("GIT_DIR", "/elsewhere/.git")
+    inside, release = threading.Event(), threading.Event()
+    seen: list[str | None] = []
+
+    def other() -> None:
+        with _scrubbed_environ():
+            seen.append(os.environ.get("GIT_DIR"))
+            inside.set()
+            release.wait(10)
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    assert inside.wait(10)
+    with _scrubbed_environ():
+        seen.append(os.environ.get("GIT_DIR"))
+    seen.append(os.environ.get("GIT_DIR"))  # the other call still runs: still out
+    release.set()
+    thread.join(10)
+    assert seen == [None, None, None]
+    assert os.environ["GIT_DIR"] == "/elsewhere/.git"
+
+
+def test_a_block_made_later_marks_its_page_and_is_filled_in(tmp_path: Path) -> None:
+    from mltriad.site.pages.common import Page
+
+    page = Page("A card")
+    page.html("<p>now</p>")
+    page.html(lambda: "<p>later</p>")
+    rendered = page.render()
+    assert rendered.waits and not Page("Plain").render().waits
+    assert rendered.fill(rendered.markdown).count("<p>") == 2

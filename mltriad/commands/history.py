@@ -223,16 +223,20 @@ class _Blobs:
             return self.versions[blob]
         return quick_version(self.read(blob))
 
-    def scan(self, writes: list[tuple[str, str]], keep: Iterable[str]) -> None:
+    def scan(self, writes: list[tuple[str, int, str]], keep: Iterable[str]) -> None:
         """One stream for the blobs in `keep` (kept whole) and the cards' `writes` ((card,
-        blob), each card's oldest first): a card's blob is read for its version line and
-        kept whole only where it may be parsed, where that line takes a parse, and at a
-        card's last write before its version changes (the write a version counts by).
-        Every version of every card passes through, but not into memory."""
+        commit index, blob)): a card's blob is read for its version line and kept whole
+        only where it may be parsed, where that line takes a parse, and at a card's last
+        write before its version changes (the write a version counts by). Every version
+        of every card passes through, but not into memory.
+
+        The writes go newest first, as `git log` lists them: git inflates a file's
+        versions about twice as fast in that order as card by card. So a write is kept
+        when the next newer write of its card has another version, or there is none."""
         wanted = [(None, b) for b in dict.fromkeys(keep) if b not in self.cache]
-        order: list[tuple[str | None, str]] = [*wanted, *writes]
-        pending: tuple[str, str, str] | None = None  # card, blob, version of the last write
-        content = b""
+        newest_first = sorted(writes, key=lambda w: -w[1])
+        order: list[tuple[str | None, str]] = [*wanted, *((c, b) for c, _, b in newest_first)]
+        newer: dict[str, str | None] = {}  # card -> the version of its next newer write
         for (card, blob), (_, view) in zip(
             order, self.git.each_blob([b for _, b in order]), strict=True
         ):
@@ -245,14 +249,9 @@ class _Blobs:
             if name is None and len(view) > _HEAD:
                 name = quick_version(bytes(view))
             self.versions[blob] = name
-            if name is None:
-                self.cache[blob] = bytes(view)
-            if pending is not None and (pending[0] != card or pending[2] != name):
-                self.cache.setdefault(pending[1], content)
-            pending = (card, blob, name) if name is not None else None
-            content = bytes(view) if name is not None else b""
-        if pending is not None:
-            self.cache.setdefault(pending[1], content)
+            if name is None or card not in newer or newer[card] != name:
+                self.cache.setdefault(blob, bytes(view))
+            newer[card] = name
 
 
 class _Log:
@@ -285,7 +284,7 @@ class _Log:
         records = [
             r.blob for c in cards for n in (c, *lineages[c][1]) for r in self.records.get(n, [])
         ]
-        writes = [(card, b) for card, (found, _) in lineages.items() for _, _, b in found]
+        writes = [(card, i, b) for card, (found, _) in lineages.items() for i, _, b in found]
         self.blobs.scan(writes, records)
         read = {card: self._versions(card, *lineages[card]) for card in cards}
         self._eval_sets(i for _, grouped in read.values() for i, _, _ in grouped.values())

@@ -38,17 +38,17 @@ def collect(root: Path) -> Site:
     policy, _ = read_policy(snapshot)
     repo = Repository(snapshot, policy)
     models = _load(repo, "model-card")
-    # The history's pass runs beside the check: most of its time is git's (`log`, then
-    # `cat-file`), in processes of their own, so the two overlap on a second core. Nothing
-    # else here runs git until the pass is joined (git's environment is cleaned per call).
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="mltriad-history") as pool:
-        pending = pool.submit(
-            repository_histories, root, policy, [card.path for card in models if card.doc]
-        )
-        result = check(root)
-        eval_sets = _load(repo, "eval-set")
-        targets = {card.path: evaluate_targets(card, repo) for card in models if card.doc}
-        history = pending.result()
+    # The history's pass runs in a thread while the rest is gathered and the pages are
+    # rendered: most of its time is git's (`log`, then `cat-file`), in processes of their
+    # own, so it overlaps on a second core. A page that shows history joins it.
+    pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mltriad-history")
+    pending = pool.submit(
+        repository_histories, root, policy, [card.path for card in models if card.doc]
+    )
+    pool.shutdown(wait=False)
+    result = check(root)
+    eval_sets = _load(repo, "eval-set")
+    targets = {card.path: evaluate_targets(card, repo) for card in models if card.doc}
     return Site(
         repo=repo,
         policy=policy,
@@ -68,8 +68,7 @@ def collect(root: Path) -> Site:
         glossary_files=_load(repo, "glossary"),
         glossary=glossary_of(repo),
         kinds={kind: _load(repo, kind) for kind in policy.kinds},
-        histories=history.cards,
-        history_note=history.note,
+        history_source=pending.result,
     )
 
 

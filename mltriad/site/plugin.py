@@ -86,7 +86,10 @@ class TriadPlugin(BasePlugin[TriadConfig]):  # type: ignore[no-untyped-call]
         taken = {f.src_uri for f in files}
         listed = listed_pages(site, self.site_map) if self.config.nav else set()
         self.pages = {}
-        for src, page in render_pages(site, self.site_map, self.title).items():
+        rendered = render_pages(site, self.site_map, self.title)
+        # MkDocs converts pages in the order of `files`: the pages that wait for the
+        # history's pass (git, in a thread) go last, so that it runs while the others do.
+        for src, page in sorted(rendered.items(), key=lambda item: item[1].waits):
             if src in taken:
                 log.warning(
                     f"{src} already exists in {config.docs_dir}, so the generated page is not "

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from mltriad.artifacts import Artifact, Repository
-from mltriad.commands.history import CardHistory
+from mltriad.commands.history import CardHistory, Histories
 from mltriad.evalsets import Ownership
 from mltriad.findings import Finding
 from mltriad.glossary import Glossary
@@ -54,8 +56,21 @@ class Site:
     glossary_files: list[Artifact] = field(default_factory=list)
     glossary: Glossary = field(default_factory=lambda: Glossary((), ()))
     kinds: dict[str, list[Artifact]] = field(default_factory=dict)  # the team's own, by kind
-    histories: dict[str, CardHistory] = field(default_factory=dict)
-    history_note: str | None = None  # why there is no history (not git, shallow, ...)
+    # The history pass, joined when a page first needs it (`collect` runs it in a thread).
+    history_source: Callable[[], Histories] = field(default=Histories, repr=False)
+
+    @cached_property
+    def history(self) -> Histories:
+        return self.history_source()
+
+    @property
+    def histories(self) -> dict[str, CardHistory]:
+        return self.history.cards
+
+    @property
+    def history_note(self) -> str | None:
+        """Why there is no history (not git, shallow, ...), or None."""
+        return self.history.note
 
     def __post_init__(self) -> None:
         self._findings: dict[str, list[Finding]] = {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from mltriad.artifacts import Artifact, decision_number
@@ -66,12 +66,22 @@ class Rendered:
     """
 
     markdown: str
-    blocks: tuple[str, ...]
+    blocks: tuple[str | Callable[[], str], ...]
     notes: tuple[str, ...] = ()
 
+    @property
+    def waits(self) -> bool:
+        """Whether a block is made only when the page is filled in (see `fill`)."""
+        return any(not isinstance(block, str) for block in self.blocks)
+
     def fill(self, html: str) -> str:
-        """Rendered HTML (or the Markdown itself) with every placeholder replaced."""
-        return SLOT.sub(lambda m: self.blocks[int(m.group(1))], html)
+        """Rendered HTML (or the Markdown itself) with every placeholder replaced; a block
+        given as a function is made now (the history sections, which wait for git)."""
+        return SLOT.sub(lambda m: _block(self.blocks[int(m.group(1))]), html)
+
+
+def _block(block: str | Callable[[], str]) -> str:
+    return block if isinstance(block, str) else block()
 
 
 @dataclass
@@ -80,13 +90,14 @@ class Page:
 
     title: str
     parts: list[str] = field(default_factory=list)
-    blocks: list[str] = field(default_factory=list)
+    blocks: list[str | Callable[[], str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     def heading(self, text: str, level: int = 2) -> None:
         self.parts.append(f"{'#' * level} {md_text(text)}")
 
-    def html(self, block: str) -> None:
+    def html(self, block: str | Callable[[], str]) -> None:
+        """An HTML block; a function is called when the page is filled in (`fill`)."""
         if block:
             self.parts.append(_SLOT.format(len(self.blocks)))
             self.blocks.append(block)

@@ -128,9 +128,10 @@ def _target_figure(target: TargetRow, versions: list[Version]) -> str:
     )
 
 
-def confusion_section(site: Site, card: Artifact) -> str:
+def confusion_section(site: Site, card: Artifact, *, heading: bool = False) -> str:
     """The confusion counts of each slice: of the card as it is, else of the newest
-    version that states them (named above the charts)."""
+    version that states them (named above the charts). With `heading`, the section's
+    heading comes first (for a section that is made after Markdown has run)."""
     found = card_confusion(card)
     source = ""
     if not found:
@@ -142,7 +143,7 @@ def confusion_section(site: Site, card: Artifact) -> str:
                 break
     if not found:
         return ""
-    parts = []
+    parts = [tag("h2", esc("Failure types"), id="failure-types")] if heading else []
     if source:
         parts.append(
             tag(

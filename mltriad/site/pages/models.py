@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from mltriad.artifacts import Artifact
+from mltriad.confusion import card_confusion
 from mltriad.site.html import Column, Table, badge, bullet_list, esc, facts, lines, muted, tag
 from mltriad.site.pages.common import (
     DECISION_STATUS_TONES,
@@ -76,11 +77,13 @@ def model_page(site: Site, card: Artifact, site_map: SiteMap, title: str) -> Ren
 
     page.html(targets_table(site.targets.get(card.path, []), eval_set_link, metric_link))
     page.heading("Results across versions")
-    page.html(history_section(site, card))
-    failures = confusion_section(site, card)
-    if failures:
+    # Made when the page is filled in, so that the history's pass (git) can run meanwhile.
+    page.html(lambda: history_section(site, card))
+    if card_confusion(card):
         page.heading("Failure types")
-        page.html(failures)
+        page.html(confusion_section(site, card))
+    else:  # the counts, if any, come from an earlier version: known once history is read
+        page.html(lambda: confusion_section(site, card, heading=True))
     page.heading("What it does")
     page.html(_overview(site, card, source, site_map))
     modes = data.get("failure_modes")
