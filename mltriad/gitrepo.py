@@ -616,27 +616,6 @@ class GitRepo:
             )
         return found[2]
 
-    def blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
-        """The content of many blobs, read by one `git cat-file --batch` process (a blob
-        that is missing, or not a blob, is left out)."""
-        wanted = list(dict.fromkeys(shas))
-        if not wanted:
-            return {}
-        out = self._run("cat-file", "--batch", stdin="".join(f"{s}\n" for s in wanted).encode())
-        found: dict[str, bytes] = {}
-        at = 0
-        for sha in wanted:
-            end = out.index(b"\n", at)
-            header = out[at:end].split(b" ")
-            at = end + 1
-            if len(header) != 3:
-                continue  # "<sha> missing"
-            size = int(header[2])
-            if header[1] == b"blob":
-                found[sha] = out[at : at + size]
-            at += size + 1
-        return found
-
     def each_blob(self, shas: Sequence[str]) -> Iterator[tuple[str, memoryview | None]]:
         """Each of `shas` (repeats included) with its content, in order, read as a stream
         from one `git cat-file --batch`: what the caller does not copy out of the view is

@@ -15,7 +15,9 @@ from typing import Any, NamedTuple
 
 import pytest
 
-from mltriad.formats.huggingface import HUB_KEYS, TRIAD_KEYS, hub_spelling
+from mltriad.formats.huggingface import hub_spelling
+from mltriad.formats.names import CARD_TRIAD_KEYS as TRIAD_KEYS
+from mltriad.formats.names import HUB_KEYS
 from mltriad.schemas import schema
 from tests.helpers import CARD, CORPUS, EXAMPLE_REPO, TESTS, invoke, make_repo, replace_text
 

@@ -201,16 +201,13 @@ class _Memory:
 
 
 class _Blobs:
-    """Blob contents: many at once through one `cat-file --batch` (`load`, `scan`), or one
+    """Blob contents: many at once through one `cat-file --batch` stream (`scan`), or one
     by one through the repository's persistent one."""
 
     def __init__(self, git: GitRepo) -> None:
         self.git = git
         self.cache: dict[str, bytes] = {}
         self.versions: dict[str, str | None] = {}  # a card's blob -> its quick version
-
-    def load(self, blobs: Iterable[str]) -> None:
-        self.cache.update(self.git.blobs(b for b in blobs if b not in self.cache))
 
     def read(self, blob: str) -> bytes:
         if blob not in self.cache:

@@ -22,7 +22,7 @@ from mltriad.documents import Document, parse_markdown
 from mltriad.formats import huggingface, toolkit
 from mltriad.formats.frontmatter import Commented, FrontMatterEditor
 from mltriad.formats.model import DecisionReading, ModelCardReading
-from mltriad.formats.names import LEGACY_KEY, MODEL_CARD_TOOLKIT
+from mltriad.formats.names import CARD_TRIAD_KEYS, LEGACY_KEY, MODEL_CARD_TOOLKIT
 from mltriad.formats.records import is_template_title, title_from_name
 from mltriad.formats.values import braced, read_date
 from mltriad.markdown import missing_sections, with_sections
@@ -368,7 +368,7 @@ def _hub_invalid_keys(
     editor: FrontMatterEditor, out: Conversion, simulated: dict[str, Any]
 ) -> None:
     """Hub keys whose value the schema rejects are kept under an x- prefix, not deleted."""
-    own = set(schema("model-card")["required"]) | huggingface.TRIAD_KEYS | {"task"}
+    own = set(schema("model-card")["required"]) | CARD_TRIAD_KEYS | {"task"}
     bad: set[str] = set()
     for problem in validate("model-card", huggingface.hub_metadata(simulated), None):
         top = _top_key(problem.message, simulated)

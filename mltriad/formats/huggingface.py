@@ -25,7 +25,6 @@ from typing import Any
 from mltriad.documents import Document
 from mltriad.formats.model import Found, HubResult, ModelCardReading, Note
 from mltriad.formats.names import (
-    CARD_TRIAD_KEYS,
     EXTRA_KEY,
     HUB_KEYS,
     HUGGING_FACE,
@@ -37,7 +36,6 @@ from mltriad.formats.names import (
 from mltriad.schemas import schema
 from mltriad.values import read_value, slug
 
-TRIAD_KEYS = CARD_TRIAD_KEYS
 # Older or misspelled keys, and the key the Hub reads instead.
 LEGACY_KEYS = {
     "model_index": "model-index",

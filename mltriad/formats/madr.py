@@ -16,7 +16,6 @@ from mltriad.formats.names import LEGACY_KEY, MADR, RECORD_TRIAD_KEYS, TRIAD
 from mltriad.formats.records import number_of, set_status, title_and_number
 from mltriad.formats.values import braced, read_date, read_people, read_tags, reference
 
-TRIAD_KEYS = RECORD_TRIAD_KEYS  # keys only mltriad's records have
 # Keys a MADR record's front matter may have.
 MADR_KEYS = frozenset({"status", "date", "decision-makers", "deciders", "consulted", "informed"})
 # Headings of a MADR body (any version).
@@ -35,7 +34,9 @@ def read(path: str, doc: Document) -> DecisionReading:
     # `status: { accepted }` left in a template's braces: the value inside.
     data = {k: braced(v) if k in MADR_KEYS else v for k, v in written.items()}
     keys = frozenset(data)
-    reading = DecisionReading(path, TRIAD if keys & TRIAD_KEYS else MADR, front_matter_keys=keys)
+    reading = DecisionReading(
+        path, TRIAD if keys & RECORD_TRIAD_KEYS else MADR, front_matter_keys=keys
+    )
     lines = prose_lines(doc.body, doc.body_line)
     title, from_title = title_and_number(headings(lines))
     if isinstance(data.get("title"), str) and data["title"].strip():

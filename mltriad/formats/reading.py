@@ -13,19 +13,11 @@ from mltriad.documents import Document, parse_markdown
 from mltriad.findings import ParseError
 from mltriad.formats import huggingface, madr, madr2, nygard, toolkit
 from mltriad.formats.markdown import headings, prose_lines
-from mltriad.formats.model import (
-    DecisionReading,
-    Found,
-    HubResult,
-    ModelCardReading,
-    Note,
-    Reading,
-    Skipped,
-)
+from mltriad.formats.model import DecisionReading, ModelCardReading, Reading, Skipped
 from mltriad.formats.names import (
-    FORMAT_NAMES,
     INDEX,
     PLAIN,
+    RECORD_TRIAD_KEYS,
     SUFFIXES,
     TEMPLATE,
     UNREADABLE,
@@ -34,21 +26,6 @@ from mltriad.formats.names import (
     in_triad_format,
 )
 from mltriad.formats.records import is_template_title, number_of, title_and_number
-
-__all__ = [
-    "FORMAT_NAMES",
-    "DecisionReading",
-    "Found",
-    "HubResult",
-    "ModelCardReading",
-    "Note",
-    "Reading",
-    "Skipped",
-    "detect_kind",
-    "in_triad_format",
-    "read",
-    "read_document",
-]
 
 
 def read(path: str, raw: bytes, kind: str | None = None) -> Reading:
@@ -83,7 +60,7 @@ def read_document(path: str, doc: Document, kind: str | None = None) -> Reading:
     skipped = _not_a_record(path, doc) if kind != "model-card" else None
     if skipped is not None:
         return skipped
-    if data and kind != "model-card" and set(data) & (madr.TRIAD_KEYS | madr.MADR_KEYS):
+    if data and kind != "model-card" and set(data) & (RECORD_TRIAD_KEYS | madr.MADR_KEYS):
         return madr.read(path, doc)
     lines = prose_lines(doc.body, doc.body_line)
     found = headings(lines)
